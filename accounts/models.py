@@ -1,0 +1,90 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+class Organization(models.Model):
+    class Kind(models.TextChoices):
+        MUNICIPAL = "municipal", "市级生态环境局"
+        DISTRICT = "district", "区生态环境局"
+
+    code = models.SlugField("机构代码", max_length=40, unique=True)
+    name = models.CharField("机构名称", max_length=100, unique=True)
+    short_name = models.CharField("简称", max_length=20, help_text="如：长宁区；用于文件标题")
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.DISTRICT)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级机构",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+
+    class Meta:
+        verbose_name = "机构"
+        verbose_name_plural = "机构"
+        ordering = ["kind", "code"]
+        permissions = [("view_all_organizations", "可以查看全部区局的数据（市局复核）")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    class Kind(models.TextChoices):
+        OFFICE = "office", "科室"
+        ENFORCEMENT = "enforcement", "执法大队"
+        MONITORING = "monitoring", "监测站"
+
+    organization = models.ForeignKey(
+        Organization, verbose_name="机构", on_delete=models.CASCADE, related_name="departments"
+    )
+    name = models.CharField("部门名称", max_length=50)
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.OFFICE)
+
+    class Meta:
+        verbose_name = "部门"
+        verbose_name_plural = "部门"
+        ordering = ["organization", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "name"], name="department_unique_name_per_org"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name="所属机构",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text="用户只能看到本机构的数据；市局复核人员可查看全部区局。",
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name="所属部门",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        full = (self.last_name + self.first_name).strip()
+        return full or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        if self.department_id and self.department.organization_id != self.organization_id:
+            raise ValidationError({"department": "所属部门必须属于该用户的所属机构。"})

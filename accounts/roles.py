@@ -1,0 +1,50 @@
+"""Roles are Django groups; this module is the single source of what each role may do."""
+
+from django.contrib.auth.models import Group, Permission
+
+SCORER = "填报人"
+LEADER = "领导"
+ADMIN = "管理员"
+MUNICIPAL_REVIEWER = "市局复核"
+
+_STANDARD_MODELS = ("standard", "system", "indicator", "ruleitem")
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    SCORER: [
+        "assessment.view_selfassessment",
+        "assessment.score_selfassessment",
+        "assessment.submit_selfassessment",
+    ],
+    LEADER: [
+        "assessment.view_selfassessment",
+        "assessment.review_selfassessment",
+    ],
+    ADMIN: [
+        "assessment.view_selfassessment",
+        *[f"assessment.{action}_{model}" for model in _STANDARD_MODELS for action in ("add", "change", "delete", "view")],
+        "assessment.publish_standard",
+        *[f"accounts.{action}_{model}" for model in ("user", "department") for action in ("add", "change", "view")],
+        "accounts.view_organization",
+    ],
+    MUNICIPAL_REVIEWER: [
+        "assessment.view_selfassessment",
+        "accounts.view_all_organizations",
+    ],
+}
+
+
+def _permission(dotted: str) -> Permission:
+    app_label, codename = dotted.split(".", 1)
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def sync_roles() -> None:
+    for role, permissions in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        group.permissions.set([_permission(p) for p in permissions])
+
+
+def sync_roles_after_migrate(sender, app_config=None, **kwargs) -> None:
+    # Run once, after the last of our apps has migrated and its permissions exist.
+    if app_config is not None and app_config.label == "assessment":
+        sync_roles()

@@ -1,0 +1,104 @@
+"""Demo data: python manage.py seed_demo. Running it again adds nothing and changes nothing."""
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts import roles
+from accounts.models import Department, Organization, User
+from assessment import services
+from assessment.demo import CHANGNING_2023, CHANGNING_2024
+from assessment.models import Indicator, SelfAssessment, Standard, WorkflowEvent
+from assessment.standard_files import read_standard_file
+
+DEMO_PASSWORD = "Demo@2024cn"
+CHANGNING_DEPARTMENTS = [
+    ("执法宣传科", Department.Kind.OFFICE),
+    ("办公室", Department.Kind.OFFICE),
+    ("规划督察科", Department.Kind.OFFICE),
+    ("行政审批科", Department.Kind.OFFICE),
+    ("大气与水科", Department.Kind.OFFICE),
+    ("土壤辐射科", Department.Kind.OFFICE),
+    ("执法大队", Department.Kind.ENFORCEMENT),
+    ("监测站", Department.Kind.MONITORING),
+]
+# username, organisation code, role, department, full name
+DEMO_USERS = [
+    ("changning_scorer", "changning", roles.SCORER, "执法大队", "张", "填报"),
+    ("changning_office_scorer", "changning", roles.SCORER, "执法宣传科", "李", "填报"),
+    ("changning_leader", "changning", roles.LEADER, None, "马", "骥"),
+    ("xuhui_scorer", "xuhui", roles.SCORER, "执法大队", "王", "徐汇"),
+    ("xuhui_leader", "xuhui", roles.LEADER, None, "赵", "徐汇"),
+    ("city_reviewer", "shanghai", roles.MUNICIPAL_REVIEWER, None, "市局", "复核"),
+    ("admin", "shanghai", roles.ADMIN, None, "系统", "管理员"),
+]
+
+
+class Command(BaseCommand):
+    help = "载入演示数据（机构、部门、演示账号、标准、长宁区2023/2024年度自评及执法记录）。可重复执行。"
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        city, _ = Organization.objects.get_or_create(
+            code="shanghai",
+            defaults={"name": "上海市生态环境局", "short_name": "上海市", "kind": Organization.Kind.MUNICIPAL},
+        )
+        changning, _ = Organization.objects.get_or_create(
+            code="changning", defaults={"name": "上海市长宁区生态环境局", "short_name": "长宁区", "parent": city}
+        )
+        xuhui, _ = Organization.objects.get_or_create(
+            code="xuhui", defaults={"name": "上海市徐汇区生态环境局", "short_name": "徐汇区", "parent": city}
+        )
+        for name, kind in CHANGNING_DEPARTMENTS:
+            Department.objects.get_or_create(organization=changning, name=name, defaults={"kind": kind})
+        for name, kind in [("执法大队", Department.Kind.ENFORCEMENT), ("办公室", Department.Kind.OFFICE)]:
+            Department.objects.get_or_create(organization=xuhui, name=name, defaults={"kind": kind})
+
+        orgs = {o.code: o for o in (city, changning, xuhui)}
+        users = {}
+        for username, org_code, role, department, last, first in DEMO_USERS:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User(username=username, last_name=last, first_name=first, organization=orgs[org_code])
+                if department:
+                    user.department = Department.objects.get(organization=orgs[org_code], name=department)
+                user.is_staff = role == roles.ADMIN
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+                user.groups.add(Group.objects.get(name=role))
+            users[username] = user
+
+        spec = read_standard_file(settings.BASE_DIR / "assessment" / "standards" / "shanghai.yaml")
+        standard, outcome = services.load_standard(spec=spec)
+        self.stdout.write(f"标准：{standard}（{outcome}）")
+
+        self._assessment(changning, 2023, standard, CHANGNING_2023, users["changning_scorer"], users["changning_leader"])
+        self._assessment(changning, 2024, standard, CHANGNING_2024, users["changning_scorer"], None)
+        self._assessment(xuhui, 2024, standard, {"1.1": ("4", "徐汇区演示数据。", [])}, users["xuhui_scorer"], None)
+
+        from inspections.demo import seed_records
+
+        seed_records(changning)
+        self.stdout.write(self.style.SUCCESS(f"演示数据就绪。演示账号密码均为 {DEMO_PASSWORD}"))
+
+    def _assessment(self, org, year, standard: Standard, scores, scorer, leader) -> None:
+        if SelfAssessment.objects.filter(organization=org, year=year, standard=standard).exists():
+            return
+        assessment = services.create_self_assessment(organization=org, year=year, standard=standard)
+        indicators = {i.code: i for i in Indicator.objects.filter(system__standard=standard)}
+        for code, (value, text, counts) in scores.items():
+            indicator = indicators[code]
+            rule_ids = [r.pk for r in indicator.rule_items.all()]
+            services.save_score(
+                assessment=assessment,
+                indicator=indicator,
+                user=scorer,
+                value=services.scoring.parse_score(value, indicator.max_score) if not rule_ids else None,
+                justification=text,
+                rule_counts=dict(zip(rule_ids, counts + [0] * len(rule_ids), strict=False)),
+            )
+        if leader is not None:
+            services.move_assessment(assessment=assessment, user=scorer, action=WorkflowEvent.Action.SUBMIT)
+            assessment = services.move_assessment(assessment=assessment, user=leader, action=WorkflowEvent.Action.APPROVE)
+        self.stdout.write(f"自评：{assessment}（{assessment.get_status_display()}）")

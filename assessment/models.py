@@ -1,0 +1,280 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from accounts.models import Organization
+from accounts.scoping import OrgScopedQuerySet
+from assessment.validators import validate_half_step, validate_tenth_step
+
+ZERO = Decimal("0")
+
+
+class Standard(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        PUBLISHED = "published", "已发布"
+
+    name = models.CharField("标准名称", max_length=200)
+    issuer = models.CharField("发布机关", max_length=100)
+    version = models.PositiveIntegerField("版本号", default=1)
+    year_from = models.PositiveSmallIntegerField("适用起始年度")
+    year_to = models.PositiveSmallIntegerField("适用截止年度", null=True, blank=True)
+    total_max = models.DecimalField(
+        "总分", max_digits=6, decimal_places=1, default=Decimal("100"), validators=[validate_half_step]
+    )
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT)
+    note = models.TextField("说明", blank=True)
+    based_on = models.ForeignKey(
+        "self", verbose_name="复制自", on_delete=models.SET_NULL, null=True, blank=True, editable=False
+    )
+    published_at = models.DateTimeField("发布时间", null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "评价标准"
+        verbose_name_plural = "评价标准"
+        ordering = ["name", "-version"]
+        permissions = [("publish_standard", "可以发布评价标准")]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "version"], name="standard_unique_version"),
+            models.CheckConstraint(
+                condition=models.Q(year_to__isnull=True) | models.Q(year_to__gte=models.F("year_from")),
+                name="standard_years_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（第{self.version}版）"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    def applies_to(self, year: int) -> bool:
+        return self.year_from <= year and (self.year_to is None or year <= self.year_to)
+
+
+class System(models.Model):
+    standard = models.ForeignKey(Standard, verbose_name="标准", on_delete=models.CASCADE, related_name="systems")
+    order = models.PositiveSmallIntegerField("序号")
+    name = models.CharField("体系名称", max_length=100)
+    max_score = models.DecimalField("满分", max_digits=6, decimal_places=1, validators=[validate_half_step])
+
+    class Meta:
+        verbose_name = "体系"
+        verbose_name_plural = "体系"
+        ordering = ["standard", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["standard", "order"], name="system_unique_order"),
+            models.UniqueConstraint(fields=["standard", "name"], name="system_unique_name"),
+            models.CheckConstraint(condition=models.Q(max_score__gte=0), name="system_max_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Indicator(models.Model):
+    system = models.ForeignKey(System, verbose_name="体系", on_delete=models.CASCADE, related_name="indicators")
+    order = models.PositiveSmallIntegerField("序号")
+    code = models.CharField("编号", max_length=20, help_text="在同一标准内唯一，如 1.2")
+    name = models.CharField("指标", max_length=200)
+    criteria = models.TextField("评分标准", blank=True)
+    max_score = models.DecimalField("满分", max_digits=5, decimal_places=1, validators=[validate_half_step])
+    responsible_department = models.CharField(
+        "责任部门", max_length=50, blank=True, help_text="与区局部门名称一致，如“执法大队”；用于“本部门”筛选"
+    )
+
+    class Meta:
+        verbose_name = "指标"
+        verbose_name_plural = "指标"
+        ordering = ["system__order", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["system", "code"], name="indicator_unique_code"),
+            models.UniqueConstraint(fields=["system", "order"], name="indicator_unique_order"),
+            models.CheckConstraint(condition=models.Q(max_score__gte=0), name="indicator_max_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class RuleItem(models.Model):
+    class Kind(models.TextChoices):
+        DEDUCTION = "deduction", "扣分项"
+        BONUS = "bonus", "加分项"
+        VETO = "veto", "否决项"
+
+    indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.CASCADE, related_name="rule_items")
+    order = models.PositiveSmallIntegerField("序号", default=1)
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    description = models.CharField("情形", max_length=300)
+    points = models.DecimalField(
+        "每次分值",
+        max_digits=5,
+        decimal_places=1,
+        default=ZERO,
+        validators=[MinValueValidator(ZERO), validate_tenth_step],
+        help_text="扣分项：每发生一次扣减的分数（扣完为止）；加分项：每次加分；否决项不填",
+    )
+    cap = models.DecimalField(
+        "加分上限",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(ZERO), validate_tenth_step],
+        help_text="仅加分项：本项累计加分不超过此值",
+    )
+
+    class Meta:
+        verbose_name = "评分规则项"
+        verbose_name_plural = "评分规则项"
+        ordering = ["indicator", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(points__gte=0), name="ruleitem_points_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.description}"
+
+
+class SelfAssessment(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        SUBMITTED = "submitted", "已提交"
+        APPROVED = "approved", "已审定"
+
+    organization = models.ForeignKey(
+        Organization, verbose_name="机构", on_delete=models.PROTECT, related_name="self_assessments"
+    )
+    year = models.PositiveSmallIntegerField("年度", validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    standard = models.ForeignKey(Standard, verbose_name="评价标准", on_delete=models.PROTECT, related_name="assessments")
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    approved_at = models.DateTimeField("审定时间", null=True, blank=True)
+
+    objects = OrgScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "自评"
+        verbose_name_plural = "自评"
+        ordering = ["-year", "organization"]
+        permissions = [
+            ("score_selfassessment", "可以自评打分"),
+            ("submit_selfassessment", "可以提交自评"),
+            ("review_selfassessment", "可以审定或退回自评"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year", "standard"], name="assessment_unique_org_year_standard"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization.short_name}{self.year}年度自评"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+
+class ScoreQuerySet(OrgScopedQuerySet):
+    org_lookup = "assessment__organization"
+
+
+class Score(models.Model):
+    assessment = models.ForeignKey(SelfAssessment, verbose_name="自评", on_delete=models.CASCADE, related_name="scores")
+    indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="scores")
+    score = models.DecimalField("得分", max_digits=5, decimal_places=1, null=True, blank=True)
+    justification = models.TextField("自评说明", max_length=2000, blank=True)
+    scored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="评分人", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    scored_at = models.DateTimeField("评分时间", null=True, blank=True)
+
+    objects = ScoreQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "指标得分"
+        verbose_name_plural = "指标得分"
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "indicator"], name="score_unique_per_indicator"),
+            models.CheckConstraint(
+                condition=models.Q(score__isnull=True) | models.Q(score__gte=0), name="score_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code}：{self.score}"
+
+
+class RuleCount(models.Model):
+    score = models.ForeignKey(Score, on_delete=models.CASCADE, related_name="rule_counts")
+    rule_item = models.ForeignKey(RuleItem, on_delete=models.PROTECT, related_name="+")
+    occurrences = models.PositiveSmallIntegerField("次数", default=0)
+
+    class Meta:
+        verbose_name = "规则项发生次数"
+        verbose_name_plural = "规则项发生次数"
+        constraints = [models.UniqueConstraint(fields=["score", "rule_item"], name="rulecount_unique")]
+
+
+class EvidenceQuerySet(OrgScopedQuerySet):
+    org_lookup = "score__assessment__organization"
+
+
+def evidence_upload_to(instance: "Evidence", filename: str) -> str:
+    # The stored name is chosen by the server (see services.attach_evidence); never the user's.
+    return filename
+
+
+class Evidence(models.Model):
+    score = models.ForeignKey(Score, verbose_name="指标得分", on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField("文件", upload_to=evidence_upload_to, max_length=200)
+    original_name = models.CharField("原文件名", max_length=255)
+    size = models.PositiveIntegerField("大小（字节）")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    objects = EvidenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "佐证材料"
+        verbose_name_plural = "佐证材料"
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class WorkflowEventQuerySet(OrgScopedQuerySet):
+    org_lookup = "assessment__organization"
+
+
+class WorkflowEvent(models.Model):
+    class Action(models.TextChoices):
+        SUBMIT = "submit", "提交"
+        RETURN = "return", "退回"
+        APPROVE = "approve", "审定"
+
+    assessment = models.ForeignKey(SelfAssessment, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField("操作", max_length=20, choices=Action.choices)
+    from_status = models.CharField("原状态", max_length=20, choices=SelfAssessment.Status.choices)
+    to_status = models.CharField("新状态", max_length=20, choices=SelfAssessment.Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField("时间", auto_now_add=True)
+    reason = models.TextField("意见", blank=True, max_length=1000)
+
+    objects = WorkflowEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "流程记录"
+        verbose_name_plural = "流程记录"
+        ordering = ["at", "pk"]

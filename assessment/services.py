@@ -1,0 +1,401 @@
+"""Every write with rules: standards, scores, evidence, workflow and 评分表 imports.
+
+Each function is atomic and takes keyword-only arguments. Callers (views, commands) have already
+scoped objects to the user's organisation; these functions check roles and states.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import PurePath
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Organization, User
+from assessment import scoring
+from assessment.models import (
+    Evidence,
+    Indicator,
+    RuleCount,
+    RuleItem,
+    Score,
+    SelfAssessment,
+    Standard,
+    System,
+    WorkflowEvent,
+)
+from assessment.selectors import standard_spec
+from assessment.standard_files import StandardSpec
+
+
+class AssessmentError(Exception):
+    """A request that breaks a rule; the message is shown to the user as is."""
+
+
+class StandardNotPublishable(AssessmentError):
+    def __init__(self, problems: Sequence[str]):
+        self.problems = list(problems)
+        super().__init__("标准不能发布：" + "".join(self.problems))
+
+
+# --- the standard -------------------------------------------------------------------------------
+
+
+def ensure_standard_editable(standard: Standard) -> None:
+    if standard.is_published:
+        raise AssessmentError(f"“{standard}”已发布，不能修改；请复制为新版本后再修改。")
+
+
+def _create_structure(standard: Standard, spec: StandardSpec) -> None:
+    for s_order, s in enumerate(spec.systems, start=1):
+        system = System.objects.create(standard=standard, order=s_order, name=s.name, max_score=s.max_score)
+        for i_order, i in enumerate(s.indicators, start=1):
+            indicator = Indicator.objects.create(
+                system=system,
+                order=i_order,
+                code=i.code,
+                name=i.name,
+                criteria=i.criteria,
+                max_score=i.max_score,
+                responsible_department=i.department,
+            )
+            RuleItem.objects.bulk_create(
+                RuleItem(
+                    indicator=indicator, order=r_order, kind=r.kind, description=r.description, points=r.points, cap=r.cap
+                )
+                for r_order, r in enumerate(i.rules, start=1)
+            )
+
+
+@transaction.atomic
+def load_standard(*, spec: StandardSpec) -> tuple[Standard, str]:
+    """Create or update the standard named in ``spec``; loading the same file twice changes nothing.
+
+    Returns the standard and what happened: "created", "updated" or "unchanged".
+    """
+    standard = Standard.objects.select_for_update().filter(name=spec.name, version=spec.version).first()
+    if standard is not None and standard_spec(standard).content() == spec.content():
+        if spec.publish and not standard.is_published:
+            publish_standard(standard=standard)
+            return standard, "updated"
+        return standard, "unchanged"
+    if standard is None:
+        standard = Standard(name=spec.name, version=spec.version)
+        outcome = "created"
+    else:
+        ensure_standard_editable(standard)
+        standard.systems.all().delete()
+        outcome = "updated"
+    standard.issuer = spec.issuer
+    standard.year_from = spec.year_from
+    standard.year_to = spec.year_to
+    standard.total_max = spec.total_max
+    standard.note = spec.note
+    standard.save()
+    _create_structure(standard, spec)
+    if spec.publish:
+        publish_standard(standard=standard)
+    return standard, outcome
+
+
+@transaction.atomic
+def publish_standard(*, standard: Standard) -> None:
+    locked = Standard.objects.select_for_update().get(pk=standard.pk)
+    if locked.is_published:
+        standard.refresh_from_db()
+        return
+    systems = [
+        scoring.SystemMaxima(
+            name=system.name,
+            max_score=system.max_score,
+            indicator_maxima=[i.max_score for i in system.indicators.all()],
+        )
+        for system in locked.systems.prefetch_related("indicators")
+    ]
+    problems = scoring.publishing_problems(locked.total_max, systems)
+    if problems:
+        raise StandardNotPublishable(problems)
+    locked.status = Standard.Status.PUBLISHED
+    locked.published_at = timezone.now()
+    locked.save(update_fields=["status", "published_at"])
+    standard.status, standard.published_at = locked.status, locked.published_at
+
+
+@transaction.atomic
+def copy_standard(*, standard: Standard) -> Standard:
+    """A new draft version with the same systems, indicators and rules, for the admin to edit."""
+    latest = Standard.objects.filter(name=standard.name).order_by("-version").values_list("version", flat=True)
+    copy = Standard.objects.create(
+        name=standard.name,
+        issuer=standard.issuer,
+        version=latest[0] + 1,
+        year_from=standard.year_from,
+        year_to=standard.year_to,
+        total_max=standard.total_max,
+        note=standard.note,
+        based_on=standard,
+    )
+    _create_structure(copy, standard_spec(standard))
+    return copy
+
+
+# --- self-assessments and scores ----------------------------------------------------------------
+
+
+@transaction.atomic
+def create_self_assessment(*, organization: Organization, year: int, standard: Standard) -> SelfAssessment:
+    if not standard.is_published:
+        raise AssessmentError("只能按已发布的标准开展自评。")
+    if not standard.applies_to(year):
+        raise AssessmentError(f"“{standard}”不适用于{year}年度。")
+    assessment, _ = SelfAssessment.objects.get_or_create(organization=organization, year=year, standard=standard)
+    return assessment
+
+
+def _lock(assessment: SelfAssessment) -> SelfAssessment:
+    """Re-read the assessment under a row lock so that concurrent moves see each other."""
+    return SelfAssessment.objects.select_for_update().get(pk=assessment.pk)
+
+
+def _ensure_can_score(assessment: SelfAssessment, user: User) -> None:
+    if not user.has_perm("assessment.score_selfassessment") or user.organization_id != assessment.organization_id:
+        raise PermissionDenied("只有本单位的填报人可以自评打分。")
+    if not assessment.is_editable:
+        raise AssessmentError(f"自评{assessment.get_status_display()}，不能修改；如需修改请由领导退回。")
+
+
+def rule_score(indicator: Indicator, counts: Mapping[int, int]) -> Decimal:
+    return scoring.score_from_rules(
+        indicator.max_score,
+        [
+            scoring.RuleApplication(kind=r.kind, points=r.points, cap=r.cap, occurrences=counts.get(r.pk, 0))
+            for r in indicator.rule_items.all()
+        ],
+    )
+
+
+@transaction.atomic
+def save_score(
+    *,
+    assessment: SelfAssessment,
+    indicator: Indicator,
+    user: User,
+    value: Decimal | None,
+    justification: str,
+    rule_counts: Mapping[int, int] | None = None,
+    new_evidence: Sequence[UploadedFile] = (),
+    evidence_max_bytes: int = 20 * 1024 * 1024,
+) -> Score:
+    """Save one indicator's score, justification and new evidence files, all or nothing.
+
+    Indicators with rule items get their score from the counts of each rule item.
+    """
+    assessment = _lock(assessment)
+    _ensure_can_score(assessment, user)
+    extensions = [check_evidence_file(f, max_bytes=evidence_max_bytes) for f in new_evidence]
+    if indicator.system.standard_id != assessment.standard_id:
+        raise AssessmentError("该指标不属于本次自评所用的标准。")
+    score, _ = Score.objects.select_for_update().get_or_create(assessment=assessment, indicator=indicator)
+    rules = list(indicator.rule_items.all())
+    if rules:
+        counts = {r.pk: int((rule_counts or {}).get(r.pk, 0)) for r in rules}
+        value = rule_score(indicator, counts)
+        for rule in rules:
+            RuleCount.objects.update_or_create(score=score, rule_item=rule, defaults={"occurrences": counts[rule.pk]})
+    elif value is not None:
+        value = scoring.parse_score(value, indicator.max_score)
+    score.score = value
+    score.justification = justification
+    score.scored_by = user
+    score.scored_at = timezone.now()
+    score.save()
+    for uploaded, extension in zip(new_evidence, extensions, strict=True):
+        _store_evidence(score=score, user=user, uploaded=uploaded, extension=extension)
+    return score
+
+
+EVIDENCE_TYPES: dict[str, tuple[bytes, ...]] = {
+    ".pdf": (b"%PDF-",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".docx": (b"PK\x03\x04",),
+    ".xlsx": (b"PK\x03\x04",),
+}
+
+
+def check_evidence_file(uploaded: UploadedFile, *, max_bytes: int) -> str:
+    """The file's extension, when its name, size and first bytes are those of an allowed type."""
+    name = uploaded.name or ""
+    extension = PurePath(name).suffix.lower()
+    if extension not in EVIDENCE_TYPES:
+        raise AssessmentError(f"文件“{name}”的类型不允许，只能上传 PDF、JPG、PNG、DOCX、XLSX 文件。")
+    if uploaded.size > max_bytes:
+        raise AssessmentError(
+            f"文件“{name}”大小为{uploaded.size / 1024 / 1024:.1f} MB，超过上限{max_bytes // 1024 // 1024} MB。"
+        )
+    if uploaded.size == 0:
+        raise AssessmentError(f"文件“{name}”是空文件。")
+    uploaded.seek(0)
+    head = uploaded.read(8)
+    uploaded.seek(0)
+    if not any(head.startswith(magic) for magic in EVIDENCE_TYPES[extension]):
+        raise AssessmentError(f"文件“{name}”的内容与扩展名{extension}不符。")
+    return extension
+
+
+def _store_evidence(*, score: Score, user: User, uploaded: UploadedFile, extension: str) -> Evidence:
+    evidence = Evidence(
+        score=score, original_name=PurePath(uploaded.name).name[:255], size=uploaded.size, uploaded_by=user
+    )
+    stored_name = f"evidence/{score.assessment.organization.code}/{score.assessment.year}/{uuid.uuid4().hex}{extension}"
+    evidence.file.save(stored_name, uploaded, save=False)
+    try:
+        evidence.save()
+    except Exception:
+        evidence.file.storage.delete(evidence.file.name)
+        raise
+    return evidence
+
+
+@transaction.atomic
+def remove_evidence(*, evidence: Evidence, user: User) -> None:
+    _ensure_can_score(_lock(evidence.score.assessment), user)
+    stored = evidence.file
+    evidence.delete()
+    transaction.on_commit(lambda: stored.storage.delete(stored.name))
+
+
+# --- workflow ---------------------------------------------------------------------------------------
+
+_MOVES = {
+    # action: (permission, from, to)
+    WorkflowEvent.Action.SUBMIT: (
+        "assessment.submit_selfassessment",
+        SelfAssessment.Status.DRAFT,
+        SelfAssessment.Status.SUBMITTED,
+    ),
+    WorkflowEvent.Action.RETURN: (
+        "assessment.review_selfassessment",
+        SelfAssessment.Status.SUBMITTED,
+        SelfAssessment.Status.DRAFT,
+    ),
+    WorkflowEvent.Action.APPROVE: (
+        "assessment.review_selfassessment",
+        SelfAssessment.Status.SUBMITTED,
+        SelfAssessment.Status.APPROVED,
+    ),
+}
+
+
+def allowed_moves(assessment: SelfAssessment, user: User) -> list[str]:
+    return [
+        action
+        for action, (permission, source, _) in _MOVES.items()
+        if assessment.status == source
+        and user.has_perm(permission)
+        and user.organization_id == assessment.organization_id
+    ]
+
+
+@transaction.atomic
+def move_assessment(*, assessment: SelfAssessment, user: User, action: str, reason: str = "") -> SelfAssessment:
+    assessment = _lock(assessment)
+    permission, source, target = _MOVES[WorkflowEvent.Action(action)]
+    label = WorkflowEvent.Action(action).label
+    if not user.has_perm(permission) or user.organization_id != assessment.organization_id:
+        raise PermissionDenied(f"您没有{label}本单位自评的权限。")
+    if assessment.status != source:
+        raise AssessmentError(f"自评当前为“{assessment.get_status_display()}”，不能{label}。")
+    reason = reason.strip()
+    if action == WorkflowEvent.Action.RETURN and not reason:
+        raise AssessmentError("退回时必须填写退回理由。")
+    if action == WorkflowEvent.Action.SUBMIT:
+        unscored = assessment_unscored_count(assessment)
+        if unscored:
+            raise AssessmentError(f"还有{unscored}个指标未评分，全部评分后才能提交。")
+    now = timezone.now()
+    assessment.status = target
+    if action == WorkflowEvent.Action.SUBMIT:
+        assessment.submitted_at = now
+    if action == WorkflowEvent.Action.APPROVE:
+        assessment.approved_at = now
+    assessment.save(update_fields=["status", "submitted_at", "approved_at"])
+    WorkflowEvent.objects.create(
+        assessment=assessment, action=action, from_status=source, to_status=target, actor=user, reason=reason
+    )
+    return assessment
+
+
+def assessment_unscored_count(assessment: SelfAssessment) -> int:
+    indicators = Indicator.objects.filter(system__standard_id=assessment.standard_id).count()
+    scored = Score.objects.filter(assessment=assessment, score__isnull=False).count()
+    return indicators - scored
+
+
+# --- 评分表 import ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportedRow:
+    row_number: int
+    code: str
+    score: Decimal | None
+    justification: str
+
+
+@transaction.atomic
+def import_scores(*, assessment: SelfAssessment, user: User, rows: Sequence[ImportedRow]) -> int:
+    """Apply a parsed 评分表: all rows or none. Returns how many indicators changed."""
+    assessment = _lock(assessment)
+    _ensure_can_score(assessment, user)
+    indicators = {
+        i.code: i
+        for i in Indicator.objects.filter(system__standard_id=assessment.standard_id).prefetch_related("rule_items")
+    }
+    existing = {s.indicator_id: s for s in Score.objects.filter(assessment=assessment)}
+    errors: list[str] = []
+    changes: list[tuple[Indicator, Decimal | None, str]] = []
+    for row in rows:
+        indicator = indicators.get(row.code)
+        if indicator is None:
+            errors.append(f"第{row.row_number}行：指标编号“{row.code}”不在本次自评所用的标准中。")
+            continue
+        current = existing.get(indicator.pk)
+        current_value = current.score if current else None
+        current_text = current.justification if current else ""
+        if row.score == current_value and row.justification == current_text:
+            continue
+        if indicator.rule_items.all() and row.score != current_value:
+            errors.append(
+                f"第{row.row_number}行：指标{row.code}的得分按评分规则计算，请在评分页面录入扣分/加分次数，不能直接修改得分。"
+            )
+            continue
+        if row.score is not None and row.score > indicator.max_score:
+            errors.append(
+                f"第{row.row_number}行：指标{row.code}得分{scoring.normalize(row.score)}超过满分{scoring.normalize(indicator.max_score)}分。"
+            )
+            continue
+        changes.append((indicator, row.score, row.justification))
+    if errors:
+        raise ScoreImportError(errors)
+    for indicator, value, text in changes:
+        score, _ = Score.objects.get_or_create(assessment=assessment, indicator=indicator)
+        score.score = value
+        score.justification = text
+        score.scored_by = user
+        score.scored_at = timezone.now()
+        score.save()
+    return len(changes)
+
+
+class ScoreImportError(AssessmentError):
+    def __init__(self, errors: Sequence[str]):
+        self.errors = list(errors)
+        super().__init__("评分表有错误，未导入任何内容：" + "；".join(self.errors))

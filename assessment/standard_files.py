@@ -1,0 +1,150 @@
+"""Read a standard from a YAML or JSON file into plain specs (no database), and back.
+
+The file format is the one of ``assessment/standards/shanghai.yaml``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+RULE_KINDS = ("deduction", "bonus", "veto")
+
+
+class StandardFileError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    kind: str
+    description: str
+    points: Decimal = Decimal("0")
+    cap: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    code: str
+    name: str
+    max_score: Decimal
+    department: str = ""
+    criteria: str = ""
+    rules: tuple[RuleSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class SystemSpec:
+    name: str
+    max_score: Decimal
+    indicators: tuple[IndicatorSpec, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class StandardSpec:
+    name: str
+    issuer: str
+    version: int
+    year_from: int
+    year_to: int | None
+    total_max: Decimal
+    note: str
+    systems: tuple[SystemSpec, ...]
+    publish: bool = False
+
+    def content(self) -> dict[str, Any]:
+        """What must match for a published standard to count as already loaded."""
+        data = asdict(self)
+        data.pop("publish")
+        return data
+
+
+def _decimal(value: Any, where: str) -> Decimal:
+    try:
+        result = Decimal(str(value))
+    except (InvalidOperation, TypeError):
+        raise StandardFileError(f"{where}：“{value}”不是数字。") from None
+    if not result.is_finite() or result < 0:
+        raise StandardFileError(f"{where}：“{value}”不是有效分值。")
+    return result
+
+
+def _required(data: dict, key: str, where: str) -> Any:
+    if key not in data or data[key] in (None, ""):
+        raise StandardFileError(f"{where}缺少“{key}”。")
+    return data[key]
+
+
+def parse_standard(data: Any) -> StandardSpec:
+    if not isinstance(data, dict):
+        raise StandardFileError("标准文件的顶层必须是一个对象。")
+    systems = []
+    for s_index, s in enumerate(_required(data, "systems", "标准"), start=1):
+        where = f"第{s_index}个体系"
+        indicators = []
+        for i_index, i in enumerate(_required(s, "indicators", where), start=1):
+            i_where = f"{where}第{i_index}个指标"
+            rules = []
+            for r_index, r in enumerate(i.get("rules") or [], start=1):
+                r_where = f"{i_where}第{r_index}条规则"
+                kind = _required(r, "kind", r_where)
+                if kind not in RULE_KINDS:
+                    raise StandardFileError(f"{r_where}：类型“{kind}”无效，应为 deduction、bonus 或 veto。")
+                rules.append(
+                    RuleSpec(
+                        kind=kind,
+                        description=str(_required(r, "description", r_where)),
+                        points=_decimal(r.get("points", 0), r_where),
+                        cap=_decimal(r["cap"], r_where) if r.get("cap") is not None else None,
+                    )
+                )
+            indicators.append(
+                IndicatorSpec(
+                    code=str(_required(i, "code", i_where)),
+                    name=str(_required(i, "name", i_where)),
+                    max_score=_decimal(_required(i, "max_score", i_where), i_where),
+                    department=str(i.get("department") or ""),
+                    criteria=str(i.get("criteria") or "").strip(),
+                    rules=tuple(rules),
+                )
+            )
+        systems.append(
+            SystemSpec(
+                name=str(_required(s, "name", where)),
+                max_score=_decimal(_required(s, "max_score", where), where),
+                indicators=tuple(indicators),
+            )
+        )
+    codes = [i.code for s in systems for i in s.indicators]
+    duplicated = sorted({c for c in codes if codes.count(c) > 1})
+    if duplicated:
+        raise StandardFileError(f"指标编号重复：{'、'.join(duplicated)}。")
+    year_to = data.get("year_to")
+    return StandardSpec(
+        name=str(_required(data, "name", "标准")),
+        issuer=str(_required(data, "issuer", "标准")),
+        version=int(data.get("version") or 1),
+        year_from=int(_required(data, "year_from", "标准")),
+        year_to=int(year_to) if year_to else None,
+        total_max=_decimal(data.get("total_max", 100), "标准总分"),
+        note=str(data.get("note") or "").strip(),
+        systems=tuple(systems),
+        publish=data.get("status") == "published",
+    )
+
+
+def read_standard_file(path: Path) -> StandardSpec:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StandardFileError(f"无法读取标准文件 {path}：{exc}") from exc
+    try:
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise StandardFileError(f"标准文件 {path} 格式错误：{exc}") from exc
+    return parse_standard(data)

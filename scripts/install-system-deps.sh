@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the Debian/Ubuntu packages the product needs, only those that are missing.
+# Called by `make run` and `make test`; safe to run again.
+set -euo pipefail
+
+packages=(
+  python3 python3-venv python3-dev  # the virtual environment the product runs in
+)
+if [ -n "${EXTRA_SYSTEM_PACKAGES:-}" ]; then
+  # shellcheck disable=SC2206
+  packages+=(${EXTRA_SYSTEM_PACKAGES})
+fi
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+  echo "install-system-deps: not a Debian/Ubuntu system; install these yourself: ${packages[*]}" >&2
+  exit 0
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "install-system-deps: installing ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
