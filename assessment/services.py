@@ -166,8 +166,10 @@ def _lock(assessment: SelfAssessment) -> SelfAssessment:
 def _ensure_can_score(assessment: SelfAssessment, user: User) -> None:
     if not user.has_perm("assessment.score_selfassessment") or user.organization_id != assessment.organization_id:
         raise PermissionDenied("只有本单位的填报人可以自评打分。")
+    if assessment.is_locked:
+        raise AssessmentError("自评已审定并锁定，不能修改。")
     if not assessment.is_editable:
-        raise AssessmentError(f"自评{assessment.get_status_display()}，不能修改；如需修改请由领导退回。")
+        raise AssessmentError("自评已提交，正在审核，不能修改；如需修改请由领导退回。")
 
 
 def rule_score(indicator: Indicator, counts: Mapping[int, int]) -> Decimal:

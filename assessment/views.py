@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from assessment import selectors, services
+from assessment import scoring, selectors, services
 from assessment.exports import score_workbook
 from assessment.forms import NewAssessmentForm, ReturnForm, ScoreForm, ScoreWorkbookForm
 from assessment.imports import read_score_workbook
@@ -96,7 +96,10 @@ def _render_sheet(request: HttpRequest, assessment: SelfAssessment, bound: Score
             if bound is not None and bound.indicator.pk == row.indicator.pk:
                 row.form = bound
             else:
-                initial = {"score": row.value, "justification": row.justification}
+                initial = {
+                    "score": "" if row.value is None else scoring.normalize(row.value),
+                    "justification": row.justification,
+                }
                 initial.update({f"rule_{k}": v for k, v in row.rule_counts.items()})
                 row.form = ScoreForm(indicator=row.indicator, initial=initial)
             row.hidden = mine and not row.is_mine and row.form is not bound

@@ -1,0 +1,136 @@
+"""The Django admin is where admins maintain the standard. A published standard is frozen here:
+every field and inline is read-only, and the way to change it is the "复制为新版本" action."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.http import HttpRequest
+
+from assessment import services
+from assessment.models import Indicator, RuleItem, SelfAssessment, Standard, System, WorkflowEvent
+
+
+def _standard_of(obj) -> Standard | None:
+    if obj is None:
+        return None
+    if isinstance(obj, Standard):
+        return obj
+    if isinstance(obj, System):
+        return obj.standard
+    if isinstance(obj, Indicator):
+        return obj.system.standard
+    return None
+
+
+class FrozenWhenPublishedMixin:
+    """Admin pieces of a standard become read-only once the standard is published."""
+
+    def _frozen(self, obj) -> bool:
+        standard = _standard_of(obj)
+        return standard is not None and standard.is_published
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and not self._frozen(obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and not self._frozen(obj)
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        args = (request, obj) if isinstance(self, admin.options.InlineModelAdmin) else (request,)
+        return super().has_add_permission(*args) and not self._frozen(obj)
+
+
+class SystemInline(FrozenWhenPublishedMixin, admin.TabularInline):
+    model = System
+    extra = 0
+    fields = ("order", "name", "max_score")
+    show_change_link = True
+
+
+class IndicatorInline(FrozenWhenPublishedMixin, admin.TabularInline):
+    model = Indicator
+    extra = 0
+    fields = ("order", "code", "name", "max_score", "responsible_department")
+    show_change_link = True
+
+
+class RuleItemInline(FrozenWhenPublishedMixin, admin.TabularInline):
+    model = RuleItem
+    extra = 0
+    fields = ("order", "kind", "description", "points", "cap")
+
+
+@admin.register(Standard)
+class StandardAdmin(FrozenWhenPublishedMixin, admin.ModelAdmin):
+    list_display = ("name", "version", "year_from", "year_to", "total_max", "status", "published_at")
+    list_filter = ("status",)
+    readonly_fields = ("status", "published_at", "based_on")
+    inlines = [SystemInline]
+    actions = ["publish", "copy_as_new_version"]
+
+    @admin.action(description="发布所选标准（检查满分是否合计一致）", permissions=["publish"])
+    def publish(self, request: HttpRequest, queryset) -> None:
+        for standard in queryset:
+            try:
+                services.publish_standard(standard=standard)
+            except services.StandardNotPublishable as exc:
+                for problem in exc.problems:
+                    self.message_user(request, f"“{standard}”未发布：{problem}", messages.ERROR)
+            else:
+                self.message_user(request, f"已发布“{standard}”。", messages.SUCCESS)
+
+    @admin.action(description="复制为新版本（草稿）", permissions=["add"])
+    def copy_as_new_version(self, request: HttpRequest, queryset) -> None:
+        for standard in queryset:
+            copy = services.copy_standard(standard=standard)
+            self.message_user(request, f"已创建“{copy}”，可修改后发布。", messages.SUCCESS)
+
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("assessment.publish_standard")
+
+
+@admin.register(System)
+class SystemAdmin(FrozenWhenPublishedMixin, admin.ModelAdmin):
+    list_display = ("name", "standard", "order", "max_score")
+    list_filter = ("standard",)
+    inlines = [IndicatorInline]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(FrozenWhenPublishedMixin, admin.ModelAdmin):
+    list_display = ("code", "name", "system", "max_score", "responsible_department")
+    list_filter = ("system__standard", "system")
+    search_fields = ("code", "name")
+    inlines = [RuleItemInline]
+
+
+class WorkflowEventInline(admin.TabularInline):
+    model = WorkflowEvent
+    extra = 0
+    fields = ("at", "action", "from_status", "to_status", "actor", "reason")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(SelfAssessment)
+class SelfAssessmentAdmin(admin.ModelAdmin):
+    """Read-only here: scores and workflow change only through the application's pages."""
+
+    list_display = ("organization", "year", "standard", "status")
+    list_filter = ("year", "status", "organization")
+    inlines = [WorkflowEventInline]
+
+    def get_queryset(self, request):
+        return SelfAssessment.objects.for_user(request.user).select_related("organization", "standard")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
