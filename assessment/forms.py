@@ -39,6 +39,7 @@ class ScoreForm(forms.Form):
     evidence = MultipleFileField(
         label="佐证材料",
         required=False,
+        error_messages={"empty": "上传的文件是空文件。", "invalid": "上传的不是文件，请重新选择。"},
         help_text="可多选；PDF、JPG、PNG、DOCX、XLSX，每个文件不超过%d MB" % (settings.EVIDENCE_MAX_BYTES // 1024 // 1024),
     )
 

@@ -14,9 +14,14 @@ STANDARD_FILE = Path(__file__).resolve().parent.parent / "assessment" / "standar
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings, tmp_path):
+def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Pages render without a collectstatic run; tests/test_static.py checks the production manifest.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture

@@ -1,5 +1,8 @@
 """Demo data: python manage.py seed_demo. Running it again adds nothing and changes nothing."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
@@ -12,6 +15,7 @@ from assessment.demo import CHANGNING_2023, CHANGNING_2024
 from assessment.models import Indicator, SelfAssessment, Standard, WorkflowEvent
 from assessment.standard_files import read_standard_file
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 DEMO_PASSWORD = "Demo@2024cn"
 CHANGNING_DEPARTMENTS = [
     ("执法宣传科", Department.Kind.OFFICE),
@@ -101,4 +105,10 @@ class Command(BaseCommand):
         if leader is not None:
             services.move_assessment(assessment=assessment, user=scorer, action=WorkflowEvent.Action.SUBMIT)
             assessment = services.move_assessment(assessment=assessment, user=leader, action=WorkflowEvent.Action.APPROVE)
+            # The real 2023 assessment was submitted and approved before the report of 2023年10月22日.
+            submitted = datetime(year, 10, 18, 9, 30, tzinfo=SHANGHAI)
+            approved = datetime(year, 10, 20, 15, 0, tzinfo=SHANGHAI)
+            SelfAssessment.objects.filter(pk=assessment.pk).update(submitted_at=submitted, approved_at=approved)
+            assessment.events.filter(action=WorkflowEvent.Action.SUBMIT).update(at=submitted)
+            assessment.events.filter(action=WorkflowEvent.Action.APPROVE).update(at=approved)
         self.stdout.write(f"自评：{assessment}（{assessment.get_status_display()}）")
