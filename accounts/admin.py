@@ -20,5 +20,5 @@ class DepartmentAdmin(admin.ModelAdmin):
 class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "last_name", "first_name", "organization", "department", "is_active")
     list_filter = ("organization", "groups", "is_active")
-    fieldsets = DjangoUserAdmin.fieldsets + (("所属单位", {"fields": ("organization", "department")}),)
-    add_fieldsets = DjangoUserAdmin.add_fieldsets + (("所属单位", {"fields": ("organization", "department")}),)
+    fieldsets = (*DjangoUserAdmin.fieldsets, ("所属单位", {"fields": ("organization", "department")}))
+    add_fieldsets = (*DjangoUserAdmin.add_fieldsets, ("所属单位", {"fields": ("organization", "department")}))

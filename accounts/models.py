@@ -47,11 +47,7 @@ class Department(models.Model):
         verbose_name = "部门"
         verbose_name_plural = "部门"
         ordering = ["organization", "kind", "name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "name"], name="department_unique_name_per_org"
-            )
-        ]
+        constraints = [models.UniqueConstraint(fields=["organization", "name"], name="department_unique_name_per_org")]
 
     def __str__(self) -> str:
         return self.name

@@ -21,7 +21,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     ADMIN: [
         "assessment.view_selfassessment",
-        *[f"assessment.{action}_{model}" for model in _STANDARD_MODELS for action in ("add", "change", "delete", "view")],
+        *[
+            f"assessment.{action}_{model}"
+            for model in _STANDARD_MODELS
+            for action in ("add", "change", "delete", "view")
+        ],
         "assessment.publish_standard",
         *[f"accounts.{action}_{model}" for model in ("user", "department") for action in ("add", "change", "view")],
         "accounts.view_organization",

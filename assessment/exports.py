@@ -37,9 +37,7 @@ def _style_row(ws: Worksheet, row: int, *, bold: bool = False, fill: PatternFill
         cell = ws.cell(row=row, column=col)
         cell.border = _BORDER
         cell.font = Font(name=_FONT, size=11, bold=bold)
-        cell.alignment = Alignment(
-            vertical="center", wrap_text=True, horizontal="left" if col in (2, 5) else "center"
-        )
+        cell.alignment = Alignment(vertical="center", wrap_text=True, horizontal="left" if col in (2, 5) else "center")
         if fill is not None:
             cell.fill = fill
 

@@ -40,7 +40,7 @@ class ScoreForm(forms.Form):
         label="佐证材料",
         required=False,
         error_messages={"empty": "上传的文件是空文件。", "invalid": "上传的不是文件，请重新选择。"},
-        help_text="可多选；PDF、JPG、PNG、DOCX、XLSX，每个文件不超过%d MB" % (settings.EVIDENCE_MAX_BYTES // 1024 // 1024),
+        help_text=f"可多选；PDF、JPG、PNG、DOCX、XLSX，每个文件不超过{settings.EVIDENCE_MAX_BYTES // 1024 // 1024} MB",
     )
 
     def __init__(self, *args, indicator: Indicator, **kwargs):

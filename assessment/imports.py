@@ -81,7 +81,9 @@ def read_score_workbook(
             continue
         justification = _text(raw_text)
         if len(justification) > JUSTIFICATION_LIMIT:
-            errors.append(f"第{number}行（指标{code}）：自评说明有{len(justification)}字，超过{JUSTIFICATION_LIMIT}字上限。")
+            errors.append(
+                f"第{number}行（指标{code}）：自评说明有{len(justification)}字，超过{JUSTIFICATION_LIMIT}字上限。"
+            )
             continue
         result.append(ImportedRow(row_number=number, code=code, score=score, justification=justification))
     seen: dict[str, int] = {}

@@ -150,7 +150,9 @@ class SelfAssessment(models.Model):
         Organization, verbose_name="机构", on_delete=models.PROTECT, related_name="self_assessments"
     )
     year = models.PositiveSmallIntegerField("年度", validators=[MinValueValidator(2000), MaxValueValidator(2100)])
-    standard = models.ForeignKey(Standard, verbose_name="评价标准", on_delete=models.PROTECT, related_name="assessments")
+    standard = models.ForeignKey(
+        Standard, verbose_name="评价标准", on_delete=models.PROTECT, related_name="assessments"
+    )
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
@@ -195,7 +197,12 @@ class Score(models.Model):
     score = models.DecimalField("得分", max_digits=5, decimal_places=1, null=True, blank=True)
     justification = models.TextField("自评说明", max_length=2000, blank=True)
     scored_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="评分人", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="评分人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     scored_at = models.DateTimeField("评分时间", null=True, blank=True)
 
@@ -225,6 +232,9 @@ class RuleCount(models.Model):
         verbose_name_plural = "规则项发生次数"
         constraints = [models.UniqueConstraint(fields=["score", "rule_item"], name="rulecount_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.rule_item_id}×{self.occurrences}"
+
 
 class EvidenceQuerySet(OrgScopedQuerySet):
     org_lookup = "score__assessment__organization"
@@ -240,7 +250,9 @@ class Evidence(models.Model):
     file = models.FileField("文件", upload_to=evidence_upload_to, max_length=200)
     original_name = models.CharField("原文件名", max_length=255)
     size = models.PositiveIntegerField("大小（字节）")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     objects = EvidenceQuerySet.as_manager()
@@ -268,7 +280,9 @@ class WorkflowEvent(models.Model):
     action = models.CharField("操作", max_length=20, choices=Action.choices)
     from_status = models.CharField("原状态", max_length=20, choices=SelfAssessment.Status.choices)
     to_status = models.CharField("新状态", max_length=20, choices=SelfAssessment.Status.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+"
+    )
     at = models.DateTimeField("时间", auto_now_add=True)
     reason = models.TextField("意见", blank=True, max_length=1000)
 
@@ -278,3 +292,6 @@ class WorkflowEvent(models.Model):
         verbose_name = "流程记录"
         verbose_name_plural = "流程记录"
         ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}（{self.actor}）"

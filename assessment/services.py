@@ -67,7 +67,12 @@ def _create_structure(standard: Standard, spec: StandardSpec) -> None:
             )
             RuleItem.objects.bulk_create(
                 RuleItem(
-                    indicator=indicator, order=r_order, kind=r.kind, description=r.description, points=r.points, cap=r.cap
+                    indicator=indicator,
+                    order=r_order,
+                    kind=r.kind,
+                    description=r.description,
+                    points=r.points,
+                    cap=r.cap,
                 )
                 for r_order, r in enumerate(i.rules, start=1)
             )

@@ -22,7 +22,9 @@ def check_xlsx_bytes(data: bytes, *, name: str = "上传的文件", max_bytes: i
     if len(data) == 0:
         raise WorkbookFileError(f"{name}是空文件。")
     if len(data) > max_bytes:
-        raise WorkbookFileError(f"{name}大小为{len(data) / 1024 / 1024:.1f} MB，超过上限{max_bytes // 1024 // 1024} MB。")
+        raise WorkbookFileError(
+            f"{name}大小为{len(data) / 1024 / 1024:.1f} MB，超过上限{max_bytes // 1024 // 1024} MB。"
+        )
     if not data.startswith(b"PK\x03\x04"):
         raise WorkbookFileError(f"{name}不是 Excel 工作簿（.xlsx）文件。")
     try:

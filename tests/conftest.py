@@ -33,7 +33,9 @@ def city(db) -> Organization:
 
 @pytest.fixture
 def changning(city) -> Organization:
-    return Organization.objects.create(code="changning", name="上海市长宁区生态环境局", short_name="长宁区", parent=city)
+    return Organization.objects.create(
+        code="changning", name="上海市长宁区生态环境局", short_name="长宁区", parent=city
+    )
 
 
 @pytest.fixture
@@ -42,7 +44,9 @@ def xuhui(city) -> Organization:
 
 
 def make_user(username: str, org: Organization | None, role: str | None, department: Department | None = None) -> User:
-    user = User.objects.create_user(username=username, password="Test-pass-2024", organization=org, department=department)
+    user = User.objects.create_user(
+        username=username, password="Test-pass-2024", organization=org, department=department
+    )
     if role:
         user.groups.add(Group.objects.get(name=role))
     return user

@@ -18,7 +18,12 @@ def test_collectstatic_builds_the_manifest_with_every_asset_base_html_uses(setti
     request.user = AnonymousUser()
     html = render_to_string("base.html", request=request)
     assert "bootstrap.min." in html and ".css" in html
-    for name in ("vendor/bootstrap/bootstrap.min.css", "vendor/bootstrap/bootstrap.bundle.min.js", "js/app.js", "js/scoring.js"):
+    for name in (
+        "vendor/bootstrap/bootstrap.min.css",
+        "vendor/bootstrap/bootstrap.bundle.min.js",
+        "js/app.js",
+        "js/scoring.js",
+    ):
         hashed = staticfiles_storage.stored_name(name)
         assert hashed != name and (settings.STATIC_ROOT / hashed).exists()
     assert "cdn" not in html.lower()

@@ -23,7 +23,9 @@ def xuhui_2024(standard, xuhui) -> SelfAssessment:
 
 def score_all(assessment: SelfAssessment, user, value: str = "1") -> None:
     """Score every indicator (rule-based ones at full marks) so the assessment can be submitted."""
-    for indicator in Indicator.objects.filter(system__standard_id=assessment.standard_id).prefetch_related("rule_items"):
+    for indicator in Indicator.objects.filter(system__standard_id=assessment.standard_id).prefetch_related(
+        "rule_items"
+    ):
         services.save_score(
             assessment=assessment,
             indicator=indicator,

@@ -36,7 +36,12 @@ def test_seed_demo_is_idempotent(db):
     call_command("seed_demo", verbosity=0)
     counts = (Organization.objects.count(), User.objects.count(), Score.objects.count(), SelfAssessment.objects.count())
     call_command("seed_demo", verbosity=0)
-    assert (Organization.objects.count(), User.objects.count(), Score.objects.count(), SelfAssessment.objects.count()) == counts
+    assert (
+        Organization.objects.count(),
+        User.objects.count(),
+        Score.objects.count(),
+        SelfAssessment.objects.count(),
+    ) == counts
 
 
 def test_demo_accounts_have_the_roles_their_names_say(db):

@@ -29,7 +29,11 @@ def _scores(assessment):
 
 def test_scoring_page_groups_indicators_by_system_with_subtotals(client, draft_2024, alice):
     services.save_score(
-        assessment=draft_2024, indicator=_indicator(draft_2024, "1.1"), user=alice, value=Decimal("4.5"), justification=""
+        assessment=draft_2024,
+        indicator=_indicator(draft_2024, "1.1"),
+        user=alice,
+        value=Decimal("4.5"),
+        justification="",
     )
     client.force_login(alice)
     response = client.get(reverse("assessment:score-sheet", args=[draft_2024.pk]) + "?mine=0")
@@ -37,7 +41,7 @@ def test_scoring_page_groups_indicators_by_system_with_subtotals(client, draft_2
     page = response.content.decode()
     for name in ("构建执法制度体系", "构建执法运行体系", "构建执法监督体系", "构建执法保障体系"):
         assert name in page
-    assert 'data-total>4.5</span> / 100' in page
+    assert "data-total>4.5</span> / 100" in page
     assert "1.1 权责清单与执法事项清单" in page and "4.6 办案场所" in page
     assert "js/scoring.js" in page
 
@@ -101,7 +105,7 @@ def test_rule_based_indicator_score_comes_from_the_counts(client, draft_2024, al
 
 def test_veto_zeroes_a_rule_based_indicator(client, draft_2024, alice):
     indicator = _indicator(draft_2024, "2.2")
-    deduction, veto = indicator.rule_items.all()
+    _deduction, veto = indicator.rule_items.all()
     client.force_login(alice)
     _save(client, draft_2024, indicator, **{f"rule_{veto.pk}": "1", "justification": ""})
     assert Score.objects.get(assessment=draft_2024, indicator=indicator).score == 0
@@ -141,11 +145,17 @@ def test_bad_rule_count_is_refused(client, draft_2024, alice):
 def _upload(client, assessment, indicator, *files, score="4"):
     return client.post(
         reverse("assessment:score-edit", args=[assessment.pk, indicator.pk]),
-        {f"i{indicator.pk}-score": score, f"i{indicator.pk}-justification": "见附件", f"i{indicator.pk}-evidence": list(files)},
+        {
+            f"i{indicator.pk}-score": score,
+            f"i{indicator.pk}-justification": "见附件",
+            f"i{indicator.pk}-evidence": list(files),
+        },
     )
 
 
-def test_evidence_files_are_stored_under_server_names_and_downloaded_as_attachments(client, draft_2024, alice, settings):
+def test_evidence_files_are_stored_under_server_names_and_downloaded_as_attachments(
+    client, draft_2024, alice, settings
+):
     indicator = _indicator(draft_2024, "1.2")
     client.force_login(alice)
     response = _upload(
@@ -226,7 +236,12 @@ def _grow_standard(standard: Standard, extra: int) -> None:
     system = System.objects.filter(standard=standard).order_by("order").last()
     for n in range(extra):
         Indicator.objects.create(
-            system=system, order=100 + n, code=f"9.{n}", name=f"附加指标{n}", max_score=Decimal("1"), responsible_department="执法大队"
+            system=system,
+            order=100 + n,
+            code=f"9.{n}",
+            name=f"附加指标{n}",
+            max_score=Decimal("1"),
+            responsible_department="执法大队",
         )
 
 
@@ -243,7 +258,9 @@ def test_scoring_page_query_count_does_not_grow_with_indicators(client, draft_20
         assert client.get(url).status_code == 200
     _grow_standard(draft_2024.standard, 40)
     for indicator in Indicator.objects.filter(code__startswith="9.")[:20]:
-        services.save_score(assessment=draft_2024, indicator=indicator, user=alice, value=Decimal("1"), justification="x")
+        services.save_score(
+            assessment=draft_2024, indicator=indicator, user=alice, value=Decimal("1"), justification="x"
+        )
     with CaptureQueriesContext(connection) as large:
         response = client.get(url)
     assert response.content.decode().count('class="card mb-2 indicator-row') == 57

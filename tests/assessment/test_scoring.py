@@ -21,7 +21,16 @@ from assessment.scoring import (
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("4", D("4")), ("3.5", D("3.5")), (" 0 ", D("0")), ("5", D("5")), (3.5, D("3.5")), (2, D("2")), ("", None), (None, None)],
+    [
+        ("4", D("4")),
+        ("3.5", D("3.5")),
+        (" 0 ", D("0")),
+        ("5", D("5")),
+        (3.5, D("3.5")),
+        (2, D("2")),
+        ("", None),
+        (None, None),
+    ],
 )
 def test_parse_score_accepts_half_steps_within_max(raw, expected):
     assert parse_score(raw, D("5")) == expected

@@ -74,9 +74,10 @@ def test_copy_makes_a_new_draft_version_with_the_same_structure(standard):
     copy = services.copy_standard(standard=standard)
     assert (copy.version, copy.status, copy.based_on_id) == (2, Standard.Status.DRAFT, standard.pk)
     assert Indicator.objects.filter(system__standard=copy).count() == 17
-    assert RuleItem.objects.filter(indicator__system__standard=copy).count() == RuleItem.objects.filter(
-        indicator__system__standard=standard
-    ).count()
+    assert (
+        RuleItem.objects.filter(indicator__system__standard=copy).count()
+        == RuleItem.objects.filter(indicator__system__standard=standard).count()
+    )
     assert services.copy_standard(standard=standard).version == 3
 
 

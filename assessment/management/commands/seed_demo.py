@@ -77,7 +77,9 @@ class Command(BaseCommand):
         standard, outcome = services.load_standard(spec=spec)
         self.stdout.write(f"标准：{standard}（{outcome}）")
 
-        self._assessment(changning, 2023, standard, CHANGNING_2023, users["changning_scorer"], users["changning_leader"])
+        self._assessment(
+            changning, 2023, standard, CHANGNING_2023, users["changning_scorer"], users["changning_leader"]
+        )
         self._assessment(changning, 2024, standard, CHANGNING_2024, users["changning_scorer"], None)
         self._assessment(xuhui, 2024, standard, {"1.1": ("4", "徐汇区演示数据。", [])}, users["xuhui_scorer"], None)
 
@@ -104,7 +106,9 @@ class Command(BaseCommand):
             )
         if leader is not None:
             services.move_assessment(assessment=assessment, user=scorer, action=WorkflowEvent.Action.SUBMIT)
-            assessment = services.move_assessment(assessment=assessment, user=leader, action=WorkflowEvent.Action.APPROVE)
+            assessment = services.move_assessment(
+                assessment=assessment, user=leader, action=WorkflowEvent.Action.APPROVE
+            )
             # The real 2023 assessment was submitted and approved before the report of 2023年10月22日.
             submitted = datetime(year, 10, 18, 9, 30, tzinfo=SHANGHAI)
             approved = datetime(year, 10, 20, 15, 0, tzinfo=SHANGHAI)
