@@ -1,5 +1,6 @@
 # Two commands do all the set-up on a fresh Debian 12 / Ubuntu machine:
 #   make run    install what is needed, migrate, load the demo data, serve http://127.0.0.1:8000
+#               (with the task worker for large ledger imports in the background)
 #   make test   install what is needed and run every test (DATABASE_URL picks PostgreSQL)
 PYTHON ?= python3
 VENV := .venv
@@ -23,7 +24,7 @@ run: install
 	mkdir -p var
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo
-	DEBUG=1 $(PY) manage.py runserver $(HOST)
+	DEBUG=1 PY=$(PY) HOST=$(HOST) bash scripts/run-with-worker.sh
 
 test: install
 	SECRET_KEY=test-only-not-secret DEBUG=0 $(PY) -m pytest $(PYTEST_ARGS)

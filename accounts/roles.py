@@ -8,16 +8,31 @@ ADMIN = "管理员"
 MUNICIPAL_REVIEWER = "市局复核"
 
 _STANDARD_MODELS = ("standard", "system", "indicator", "ruleitem")
+_RECORD_MODELS = ("pollutionsource", "dispatch", "inspection", "penaltycase", "equipment", "training")
+_VIEW_RECORDS = [f"inspections.view_{model}" for model in _RECORD_MODELS]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     SCORER: [
         "assessment.view_selfassessment",
         "assessment.score_selfassessment",
         "assessment.submit_selfassessment",
+        "assessment.view_report",
+        "assessment.change_report",
+        # bureau staff keep the enforcement records
+        *[
+            f"inspections.{action}_{model}"
+            for model in _RECORD_MODELS
+            for action in ("add", "change", "delete", "view")
+        ],
+        "inspections.import_ledger",
     ],
     LEADER: [
         "assessment.view_selfassessment",
         "assessment.review_selfassessment",
+        "assessment.view_report",
+        "assessment.change_report",
+        "assessment.sign_report",
+        *_VIEW_RECORDS,
     ],
     ADMIN: [
         "assessment.view_selfassessment",
@@ -29,10 +44,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "assessment.publish_standard",
         *[f"accounts.{action}_{model}" for model in ("user", "department") for action in ("add", "change", "view")],
         "accounts.view_organization",
+        "assessment.view_report",
+        *[f"assessment.{action}_signingcredential" for action in ("add", "change", "view")],
     ],
     MUNICIPAL_REVIEWER: [
         "assessment.view_selfassessment",
+        "assessment.view_report",
         "accounts.view_all_organizations",
+        *_VIEW_RECORDS,
     ],
 }
 

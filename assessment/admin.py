@@ -3,11 +3,21 @@ every field and inline is read-only, and the way to change it is the "复制为�
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest
 
 from assessment import services
-from assessment.models import Indicator, RuleItem, SelfAssessment, Standard, System, WorkflowEvent
+from assessment.models import (
+    Indicator,
+    RuleItem,
+    SelfAssessment,
+    SigningCredential,
+    Standard,
+    System,
+    WorkflowEvent,
+)
+from assessment.reports.signing import SigningError, check_pkcs12, encrypt_passphrase
 
 
 def _standard_of(obj) -> Standard | None:
@@ -134,3 +144,44 @@ class SelfAssessmentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class SigningCredentialForm(forms.ModelForm):
+    """The admin uploads the bureau's PKCS#12 and its passphrase; both are checked before anything is saved."""
+
+    pkcs12_file = forms.FileField(label="PKCS#12 证书文件（.p12/.pfx）")
+    passphrase = forms.CharField(label="证书口令", widget=forms.PasswordInput, required=False)
+
+    class Meta:
+        model = SigningCredential
+        fields = ["organization"]
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("pkcs12_file")
+        if upload is not None:
+            if upload.size > 1024 * 1024:
+                raise forms.ValidationError("证书文件超过1 MB，不是有效的 PKCS#12 文件。")
+            self.pkcs12_bytes = upload.read()
+            try:
+                self.info = check_pkcs12(self.pkcs12_bytes, data.get("passphrase") or "")
+            except SigningError as exc:
+                raise forms.ValidationError(str(exc)) from None
+        return data
+
+    def save(self, commit=True):
+        credential = self.instance
+        credential.pkcs12 = self.pkcs12_bytes
+        credential.passphrase_encrypted = encrypt_passphrase(self.cleaned_data.get("passphrase") or "")
+        credential.subject = self.info.subject
+        credential.not_after = self.info.not_after
+        if commit:
+            credential.save()
+        return credential
+
+
+@admin.register(SigningCredential)
+class SigningCredentialAdmin(admin.ModelAdmin):
+    form = SigningCredentialForm
+    list_display = ("organization", "subject", "not_after", "updated_at")
+    readonly_fields = ("subject", "not_after", "updated_at")

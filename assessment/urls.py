@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessment import views
+from assessment import report_views, views
 
 app_name = "assessment"
 
@@ -17,4 +17,13 @@ urlpatterns = [
     path("<int:pk>/approve/", views.assessment_approve, name="approve"),
     path("<int:pk>/export.xlsx", views.score_export, name="export"),
     path("<int:pk>/import/", views.score_import, name="import"),
+    path("<int:assessment_pk>/report/new/", report_views.report_create, name="report-create"),
+    path("reports/<int:pk>/", report_views.report_detail, name="report-detail"),
+    path("reports/<int:pk>/edit/", report_views.report_edit, name="report-edit"),
+    path("reports/<int:pk>/jobs/<str:kind>/", report_views.report_job_start, name="report-job-start"),
+    path("reports/jobs/<int:job_pk>/", report_views.report_job_status, name="report-job-status"),
+    path("reports/jobs/<int:job_pk>/preview.pdf", report_views.report_job_pdf, name="report-job-pdf"),
+    path("reports/<int:pk>/v<int:version>.pdf", report_views.report_version_pdf, name="report-version-pdf"),
+    path("reports/<int:pk>/correct/", report_views.report_correct, name="report-correct"),
+    path("verify/", report_views.report_verify, name="report-verify"),
 ]

@@ -73,6 +73,9 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "return_form": ReturnForm(),
             "last_return": next((e for e in reversed(events) if e.action == WorkflowEvent.Action.RETURN), None),
             "can_score": _can_score(request, assessment),
+            "report": assessment.reports.first(),
+            "can_create_report": request.user.organization_id == assessment.organization_id
+            and request.user.has_perm("assessment.change_report"),
         },
     )
 
@@ -236,7 +239,7 @@ def score_import(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("assessment:detail", pk=pk)
         raise PermissionDenied
     errors: list[str] = []
-    form = ScoreWorkbookForm(request.POST or None, request.FILES or None)
+    form = ScoreWorkbookForm(request.POST, request.FILES) if request.method == "POST" else ScoreWorkbookForm()
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["workbook"]
         sheet = selectors.scoring_sheet(assessment)

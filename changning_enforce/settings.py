@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
     "inspections",
     "assessment",
@@ -121,6 +123,15 @@ STORAGES = {
     },
 }
 
+# Background work (large ledger imports) runs in `manage.py db_worker`: django-tasks with its database
+# backend needs no service beyond the database itself (see docs/records.md).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+LEDGER_MAX_BYTES = int(os.environ.get("LEDGER_MAX_BYTES", str(50 * 1024 * 1024)))
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -143,4 +154,18 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint reports every layout step and fontTools every table it subsets at INFO.
+    "loggers": {
+        "weasyprint.progress": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
+
+# The annual report: a render that takes longer than this is stopped (seconds).
+REPORT_RENDER_TIMEOUT = float(os.environ.get("REPORT_RENDER_TIMEOUT", "60"))
+# Where `python manage.py create_demo_pki` (run by seed_demo) keeps the demo CA and demo signing certificates.
+DEMO_PKI_DIR = Path(os.environ.get("DEMO_PKI_DIR") or BASE_DIR / "var" / "pki")
+# Certificates (PEM) that an issued report's signature must chain to; colon-separated paths.
+REPORT_TRUST_ROOTS = [
+    p for p in os.environ.get("REPORT_TRUST_ROOTS", str(DEMO_PKI_DIR / "demo-ca.pem")).split(":") if p
+]

@@ -11,5 +11,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("assessments/", include("assessment.urls")),
+    path("records/", include("inspections.urls")),
     path("admin/", admin.site.urls),
 ]

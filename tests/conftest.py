@@ -17,6 +17,8 @@ STANDARD_FILE = Path(__file__).resolve().parent.parent / "assessment" / "standar
 def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DEMO_PKI_DIR = tmp_path / "pki"
+    settings.REPORT_TRUST_ROOTS = [str(tmp_path / "pki" / "demo-ca.pem")]
     # Pages render without a collectstatic run; tests/test_static.py checks the production manifest.
     settings.STORAGES = {
         **settings.STORAGES,

@@ -1,3 +1,10 @@
+from assessment.models.report import (
+    IssuedReport,
+    Report,
+    ReportJob,
+    ReportSection,
+    SigningCredential,
+)
 from assessment.models.selfassessment import (
     Evidence,
     RuleCount,
@@ -11,10 +18,15 @@ from assessment.models.standard import Indicator, RuleItem, Standard, System
 __all__ = [
     "Evidence",
     "Indicator",
+    "IssuedReport",
+    "Report",
+    "ReportJob",
+    "ReportSection",
     "RuleCount",
     "RuleItem",
     "Score",
     "SelfAssessment",
+    "SigningCredential",
     "Standard",
     "System",
     "WorkflowEvent",

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -12,7 +13,8 @@ from accounts import roles
 from accounts.models import Department, Organization, User
 from assessment import services
 from assessment.demo import CHANGNING_2023, CHANGNING_2024
-from assessment.models import Indicator, SelfAssessment, Standard, WorkflowEvent
+from assessment.models import Indicator, Report, ReportSection, SelfAssessment, Standard, WorkflowEvent
+from assessment.reports.demo import REPORT_2023, SECTIONS_2023
 from assessment.standard_files import read_standard_file
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -86,7 +88,21 @@ class Command(BaseCommand):
         from inspections.demo import seed_records
 
         seed_records(changning)
+        self._report_2023(changning)
+        call_command("create_demo_pki", stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"演示数据就绪。演示账号密码均为 {DEMO_PASSWORD}"))
+
+    def _report_2023(self, org) -> None:
+        """The 2023 report, ready for a leader to sign (its assessment approved, not yet issued)."""
+        if Report.objects.filter(organization=org, year=2023).exists():
+            return
+        assessment = SelfAssessment.objects.get(organization=org, year=2023)
+        report = Report.objects.create(organization=org, year=2023, assessment=assessment, **REPORT_2023)
+        ReportSection.objects.bulk_create(
+            ReportSection(report=report, order=i, level=level, heading=heading, body=body)
+            for i, (level, heading, body) in enumerate(SECTIONS_2023, start=1)
+        )
+        self.stdout.write(f"报告：{report}（草稿，待签发）")
 
     def _assessment(self, org, year, standard: Standard, scores, scorer, leader) -> None:
         if SelfAssessment.objects.filter(organization=org, year=year, standard=standard).exists():

@@ -1,0 +1,57 @@
+from django import forms
+
+from assessment.models import Report, ReportSection
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ReportForm(forms.ModelForm):
+    class Meta:
+        model = Report
+        fields = [
+            "issuer_mark",
+            "doc_number",
+            "signatory",
+            "addressee",
+            "title",
+            "period_start",
+            "period_end",
+            "issuer_name",
+            "written_on",
+            "cc",
+            "printed_by",
+            "printed_on",
+        ]
+        widgets = {
+            "period_start": DATE_WIDGET,
+            "period_end": DATE_WIDGET,
+            "written_on": DATE_WIDGET,
+            "printed_on": DATE_WIDGET,
+        }
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", "统计期间的结束日期不能早于开始日期。")
+        return data
+
+
+class SectionForm(forms.ModelForm):
+    class Meta:
+        model = ReportSection
+        fields = ["level", "heading", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 5})}
+
+
+SectionFormSet = forms.modelformset_factory(
+    ReportSection, form=SectionForm, extra=1, can_delete=True, max_num=60, validate_max=True
+)
+
+
+class VerifyForm(forms.Form):
+    pdf = forms.FileField(
+        label="要核验的报告 PDF",
+        error_messages={"required": "请选择要核验的 PDF 文件。", "empty": "上传的文件是空文件。"},
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,application/pdf"}),
+    )

@@ -1,0 +1,243 @@
+"""Record forms: one per kind, bound to the user's organisation.
+
+Every choice offered (sources, dispatches, departments, officers) is limited to that organisation, and
+the keys the ledger uses (出动编号, 案件编号, 资产编号, …) are checked to be unique within it.
+Sources and dispatches are entered by their credit code and number, not picked from a list that would
+hold thousands of entries.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.conf import settings
+
+from accounts.models import Department, Organization, User
+from inspections.models import Dispatch, Equipment, Inspection, PenaltyCase, PollutionSource, Training, split_names
+from inspections.validators import credit_code_problem, normalize_credit_code
+
+
+def date_input() -> forms.DateInput:
+    # A new widget per field: crispy adds "is-invalid" to a widget's attrs, which a shared one would keep.
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class OrgRecordForm(forms.ModelForm):
+    #: fields that, together with the organisation, identify a record (as the ledger does)
+    org_unique: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        if self.instance._state.adding:
+            self.instance.organization = organization
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField):
+                field.widget = date_input()
+                field.input_formats = ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日"]
+                field.error_messages["invalid"] = "请输入有效日期，如 2023-03-05。"
+        for name in ("department",):
+            if name in self.fields:
+                self.fields[name].queryset = Department.objects.filter(organization=organization)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        # Organisation is not a form field, so Django skips the unique constraint; check it here.
+        if self.org_unique and all(cleaned.get(f) not in (None, "") for f in self.org_unique):
+            model = self._meta.model
+            clash = model.objects.filter(organization=self.organization, **{f: cleaned[f] for f in self.org_unique})
+            if self.instance.pk:
+                clash = clash.exclude(pk=self.instance.pk)
+            if clash.exists():
+                labels = "、".join(str(model._meta.get_field(f).verbose_name) for f in self.org_unique)
+                values = "、".join(str(cleaned[f]) for f in self.org_unique)
+                self.add_error(self.org_unique[-1], f"本单位已有{labels}为“{values}”的{model._meta.verbose_name}。")
+        return cleaned
+
+
+def _source_by_code(organization: Organization, text: str) -> PollutionSource:
+    code = normalize_credit_code(text)
+    problem = credit_code_problem(code)
+    if problem:
+        raise forms.ValidationError(problem + "。")
+    source = PollutionSource.objects.filter(organization=organization, credit_code=code).first()
+    if source is None:
+        raise forms.ValidationError(f"本单位没有统一社会信用代码为“{code}”的污染源，请先在“污染源”中新增。")
+    return source
+
+
+class SourceCodeMixin:
+    """A ``source_code`` text field that resolves to the organisation's pollution source."""
+
+    def _init_source(self) -> None:
+        if self.instance.source_id and not self.is_bound:
+            self.initial.setdefault("source_code", self.instance.source.credit_code)
+
+    def clean_source_code(self) -> PollutionSource:
+        source = _source_by_code(self.organization, self.cleaned_data["source_code"])
+        self.instance.source = source
+        return source
+
+
+SOURCE_CODE = dict(
+    label="污染源统一社会信用代码",
+    max_length=30,
+    help_text="18位；污染源须已在本单位“污染源”中登记",
+    widget=forms.TextInput(attrs={"autocomplete": "off", "class": "text-uppercase"}),
+)
+
+
+class PollutionSourceForm(OrgRecordForm):
+    org_unique = ("credit_code",)
+    # Longer than 18 so that a code typed with spaces reaches clean_credit_code and is normalised there.
+    credit_code = forms.CharField(label="统一社会信用代码", max_length=30, help_text="18位，按GB 32100-2015校验")
+
+    class Meta:
+        model = PollutionSource
+        fields = ["name", "credit_code", "address", "industry", "category"]
+
+    def clean_credit_code(self) -> str:
+        code = normalize_credit_code(self.cleaned_data["credit_code"])
+        problem = credit_code_problem(code)
+        if problem:
+            raise forms.ValidationError(problem + "。")
+        return code
+
+
+class DispatchForm(OrgRecordForm):
+    org_unique = ("number",)
+
+    class Meta:
+        model = Dispatch
+        fields = [
+            "number",
+            "dispatched_on",
+            "officer_count",
+            "officer_users",
+            "officer_names",
+            "task_type",
+            "department",
+            "note",
+        ]
+        widgets = {"officer_users": forms.CheckboxSelectMultiple, "note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["officer_users"].queryset = User.objects.filter(
+            organization=self.organization, is_active=True
+        ).order_by("pk")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        listed = len(cleaned.get("officer_users") or []) + len(split_names(cleaned.get("officer_names") or ""))
+        count = cleaned.get("officer_count")
+        if count is not None and listed > count:
+            self.add_error("officer_count", f"列出了{listed}名执法人员，多于出动人数{count}。")
+        return cleaned
+
+
+class InspectionForm(SourceCodeMixin, OrgRecordForm):
+    dispatch_number = forms.CharField(label="出动编号", max_length=40, help_text="本次检查所属的执法出动")
+    source_code = forms.CharField(**SOURCE_CODE)
+
+    class Meta:
+        model = Inspection
+        fields = ["dispatch_number", "inspected_on", "source_code", "result", "findings"]
+        widgets = {"findings": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._init_source()
+        if self.instance.dispatch_id and not self.is_bound:
+            self.initial.setdefault("dispatch_number", self.instance.dispatch.number)
+
+    def clean_dispatch_number(self) -> Dispatch:
+        number = self.cleaned_data["dispatch_number"].strip()
+        dispatch = Dispatch.objects.filter(organization=self.organization, number=number).first()
+        if dispatch is None:
+            raise forms.ValidationError(f"本单位没有出动编号为“{number}”的执法出动，请先登记执法出动。")
+        self.instance.dispatch = dispatch
+        return dispatch
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        dispatch, source = cleaned.get("dispatch_number"), cleaned.get("source_code")
+        if dispatch and source:
+            clash = Inspection.objects.filter(dispatch=dispatch, source=source).exclude(pk=self.instance.pk)
+            if clash.exists():
+                self.add_error(
+                    "source_code", f"出动{dispatch}已有对“{source}”的检查记录（一次出动对同一污染源只记一次检查）。"
+                )
+        return cleaned
+
+
+class PenaltyCaseForm(SourceCodeMixin, OrgRecordForm):
+    org_unique = ("case_number",)
+    source_code = forms.CharField(**SOURCE_CODE)
+
+    class Meta:
+        model = PenaltyCase
+        fields = [
+            "case_number",
+            "source_code",
+            "violation_type",
+            "department",
+            "filed_on",
+            "decided_on",
+            "closed_on",
+            "outcome",
+            "fine_yuan",
+            "transferred_to_police",
+        ]
+        widgets = {"violation_type": forms.TextInput(attrs={"list": "violation-types"})}
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._init_source()
+        self.fields["fine_yuan"].required = False
+        self.fields["fine_yuan"].help_text = "仅处理结果为“罚款”时填写；其他情况留空或填0"
+        self.fields["fine_yuan"].widget.attrs.update({"min": "0", "step": "0.01"})
+        self.violation_types = list(
+            PenaltyCase.objects.filter(organization=self.organization)
+            .order_by("violation_type")
+            .values_list("violation_type", flat=True)
+            .distinct()
+        )
+
+    def clean_fine_yuan(self) -> Decimal:
+        return self.cleaned_data["fine_yuan"] or Decimal("0")
+
+
+class EquipmentForm(OrgRecordForm):
+    org_unique = ("asset_number",)
+
+    class Meta:
+        model = Equipment
+        fields = ["asset_number", "name", "category", "purchased_on", "status"]
+
+
+class TrainingForm(OrgRecordForm):
+    org_unique = ("held_on", "topic")
+
+    class Meta:
+        model = Training
+        fields = ["held_on", "topic", "category", "organiser", "attendees", "hours"]
+
+
+class LedgerUploadForm(forms.Form):
+    workbook = forms.FileField(
+        label="台账文件（.xlsx）",
+        error_messages={"required": "请选择要上传的台账文件。"},
+        help_text=f"不超过{settings.LEDGER_MAX_BYTES // 1024 // 1024} MB；工作表和表头须与模板一致",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def clean_workbook(self):
+        upload = self.cleaned_data["workbook"]
+        if not (upload.name or "").lower().endswith(".xlsx"):
+            raise forms.ValidationError(
+                f"“{upload.name}”不是 .xlsx 文件；请上传 Excel 工作簿（.xlsx），不支持 .xls、.xlsm、.csv。"
+            )
+        return upload

@@ -1,0 +1,432 @@
+"""Read an uploaded ledger into checked rows, or report every problem with its sheet, row and column.
+
+Nothing here touches the database: references to records that may already exist (an inspection's
+出动编号) are checked by ``inspections.services.ledger`` before anything is written.
+The workbook is opened in openpyxl's read-only mode so that 100,000 rows stream through in bounded
+memory, and with ``data_only=False`` so that a formula is seen as a formula, not as a cached value.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from changning_enforce.uploads import WorkbookFileError, check_xlsx_bytes
+from inspections.ledger.layout import (
+    CASES,
+    DISPATCHES,
+    EQUIPMENT,
+    INSPECTIONS,
+    NO,
+    SHEETS,
+    TRAININGS,
+    YES,
+    Column,
+    Kind,
+    Sheet,
+)
+from inspections.ledger.rows import (
+    CaseRow,
+    DispatchRow,
+    EquipmentRow,
+    InspectionRow,
+    Ledger,
+    LedgerError,
+    Problem,
+    TrainingRow,
+)
+from inspections.models import PenaltyCase, split_names
+from inspections.validators import credit_code_problem, normalize_credit_code
+
+# Past this many problems the rest are counted, not listed: a wholly wrong 100,000-row file would
+# otherwise produce an error report larger than the file itself.
+MAX_LISTED_PROBLEMS = 20_000
+PROGRESS_EVERY = 2_000
+MONEY_MAX = Decimal("9999999999.99")
+HOURS_MAX = Decimal("9999.9")
+DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+DATE_HINT = "请填写 Excel 日期，或“2023-03-05”“2023年3月5日”格式的文字"
+
+
+class CellError(ValueError):
+    pass
+
+
+def _shown(value: object) -> str:
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    return text if len(text) <= 30 else text[:30] + "…"
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime):
+        value = value.date() if value.time() == datetime.min.time() else value
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _date(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        match = DATE_TEXT.match(value.strip())
+        if match:
+            try:
+                parsed = date(*map(int, match.groups()))
+            except ValueError:
+                raise CellError(f"“{_shown(value)}”不是有效日期（没有这一天）") from None
+            if not 1990 <= parsed.year <= 2100:
+                raise CellError(f"“{_shown(value)}”的年份不在1990—2100年之间")
+            return parsed
+    raise CellError(f"“{_shown(value)}”不是日期，{DATE_HINT}")
+
+
+def _decimal(value: object, *, places: int, maximum: Decimal, unit: str) -> Decimal:
+    if isinstance(value, bool):
+        raise CellError(f"“{_shown(value)}”不是数字")
+    text = repr(value) if isinstance(value, float) else str(value).strip().replace(",", "").replace("，", "")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise CellError(f"“{_shown(value)}”不是数字，请只填写{unit}数") from None
+    if not number.is_finite():
+        raise CellError(f"“{_shown(value)}”不是数字")
+    if number < 0:
+        raise CellError(f"不能为负数（填写的是{_shown(value)}）")
+    if number != number.quantize(Decimal(1).scaleb(-places)):
+        raise CellError(f"“{_shown(value)}”最多保留{places}位小数")
+    if number > maximum:
+        raise CellError(f"“{_shown(value)}”超过上限{maximum}")
+    return number.quantize(Decimal(1).scaleb(-places))
+
+
+def _count(value: object, minimum: int, maximum: int) -> int:
+    if isinstance(value, bool):
+        raise CellError(f"“{_shown(value)}”不是数字")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip().replace(",", "").replace("，", "")
+    if not re.fullmatch(r"[+-]?\d+", text):
+        try:
+            Decimal(text)
+        except InvalidOperation:
+            raise CellError(f"“{_shown(value)}”不是数字，请填写整数") from None
+        raise CellError(f"“{_shown(value)}”应为整数")
+    number = int(text)
+    if number < 0:
+        raise CellError(f"不能为负数（填写的是{number}）")
+    if number < minimum:
+        raise CellError(f"至少为{minimum}（填写的是{number}）")
+    if number > maximum:
+        raise CellError(f"“{number}”超过上限{maximum}")
+    return number
+
+
+def parse_cell(column: Column, value: object) -> object:
+    """The cell's value as the column's type; raises CellError with the reason in Chinese."""
+    if isinstance(value, str) and not value.strip():
+        value = None
+    if value is None:
+        if column.required:
+            raise CellError("不能为空")
+        return {Kind.YES_NO: False, Kind.CHOICE: "", Kind.TEXT: ""}.get(column.kind)
+    match column.kind:
+        case Kind.TEXT:
+            text = _text(value)
+            if column.max_length and len(text) > column.max_length:
+                raise CellError(f"内容有{len(text)}个字，超过{column.max_length}字上限")
+            return text
+        case Kind.DATE:
+            return _date(value)
+        case Kind.COUNT:
+            return _count(value, column.minimum, column.maximum)
+        case Kind.MONEY:
+            return _decimal(value, places=2, maximum=MONEY_MAX, unit="元")
+        case Kind.HOURS:
+            return _decimal(value, places=1, maximum=HOURS_MAX, unit="学时")
+        case Kind.CHOICE:
+            text = _text(value)
+            for label, stored in column.choices:
+                if text == label:
+                    return stored
+            raise CellError(f"“{_shown(text)}”不是可选的{column.header}，应为：{'、'.join(column.labels)}")
+        case Kind.YES_NO:
+            if isinstance(value, bool):
+                return value
+            text = _text(value)
+            if text in (YES, NO):
+                return text == YES
+            raise CellError(f"“{_shown(text)}”应填写“是”或“否”")
+        case Kind.CREDIT_CODE:
+            code = normalize_credit_code(_text(value))
+            problem = credit_code_problem(code)
+            if problem:
+                raise CellError(problem)
+            return code
+    raise AssertionError(column.kind)
+
+
+class _Collector:
+    def __init__(self, progress: Callable[[int], None] | None):
+        self.problems: list[Problem] = []
+        self.unlisted = 0
+        self.rows_read = 0
+        self._progress = progress
+
+    def add(self, problem: Problem) -> None:
+        if len(self.problems) < MAX_LISTED_PROBLEMS:
+            self.problems.append(problem)
+        else:
+            self.unlisted += 1
+
+    def row_read(self) -> None:
+        self.rows_read += 1
+        if self._progress is not None and self.rows_read % PROGRESS_EVERY == 0:
+            self._progress(self.rows_read)
+
+
+def check_ledger_file(data: bytes, *, max_bytes: int) -> None:
+    """File-level checks, cheap enough to run in the request before the upload is queued."""
+    try:
+        check_xlsx_bytes(data, max_bytes=max_bytes)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+            content_types = archive.read("[Content_Types].xml")
+    except WorkbookFileError as exc:
+        raise LedgerError([Problem("", None, "", str(exc))]) from None
+    # A macro-enabled workbook (.xlsm) is a valid zip that openpyxl would open; its macros are a risk we
+    # never need, so it is refused rather than silently stripped.
+    if any(n.lower().endswith("vbaproject.bin") for n in names) or b"macroEnabled" in content_types:
+        raise LedgerError(
+            [
+                Problem(
+                    "",
+                    None,
+                    "",
+                    "上传的文件是启用宏的工作簿（.xlsm），不予导入；请在 Excel 中另存为“Excel 工作簿（.xlsx）”后上传。",
+                )
+            ]
+        )
+
+
+def count_rows(ws: object) -> int:
+    """Rows in a read-only sheet, for the progress bar; the sheet's own dimension is often missing or wrong."""
+    path = getattr(ws, "_worksheet_path", None)  # openpyxl keeps the part name privately
+    if path is None:
+        return ws.max_row or 0
+    total, tail = 0, b""
+    with ws.parent._archive.open(path) as part:
+        while chunk := part.read(1 << 20):
+            block = tail + chunk
+            total += block.count(b"<row ") + block.count(b"<row>")
+            tail = block[-5:]
+            total -= tail.count(b"<row ") + tail.count(b"<row>")
+    return max(total - 1, 0)
+
+
+def read_ledger(
+    data: bytes,
+    *,
+    max_bytes: int,
+    progress: Callable[[int], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+) -> Ledger:
+    """Every sheet present, checked row by row; raises LedgerError listing every problem found."""
+    check_ledger_file(data, max_bytes=max_bytes)
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception:  # openpyxl raises many kinds for a damaged file; all mean the same to the user
+        raise LedgerError(
+            [Problem("", None, "", "上传的文件无法作为 Excel 工作簿打开，文件可能已损坏或不是 .xlsx 格式。")]
+        ) from None
+    collector = _Collector(progress)
+    ledger = Ledger()
+    try:
+        present = {title.strip(): title for title in wb.sheetnames}
+        sheets = [(sheet, wb[present[sheet.title]]) for sheet in SHEETS if sheet.title in present]
+        if not sheets:
+            raise LedgerError(
+                [
+                    Problem(
+                        "",
+                        None,
+                        "",
+                        f"工作簿中没有可导入的工作表：工作表名称应为{'、'.join(s.title for s in SHEETS)}"
+                        f"（现有：{'、'.join(wb.sheetnames)}）。请下载空白模板对照。",
+                    )
+                ]
+            )
+        if on_total is not None:
+            on_total(sum(count_rows(ws) for _, ws in sheets))
+        for sheet, ws in sheets:
+            ledger.sheets.append(sheet.title)
+            _read_sheet(sheet, ws.iter_rows(), ledger, collector)
+        if progress is not None:
+            progress(collector.rows_read)
+    finally:
+        wb.close()
+    if collector.problems:
+        raise LedgerError(collector.problems, collector.unlisted)
+    return ledger
+
+
+def _header_map(sheet: Sheet, header_cells: Iterable, collector: _Collector) -> dict[str, int] | None:
+    """Where each required header is; None (after reporting why) when a header is missing or doubled."""
+    positions: dict[str, int] = {}
+    texts = [_text(c.value) for c in header_cells]
+    ok = True
+    for index, text in enumerate(texts):
+        if text not in sheet.headers:
+            continue
+        if text in positions:
+            first = get_column_letter(positions[text] + 1)
+            reason = f"表头“{text}”出现了两次（另见{first}1），无法确定使用哪一列"
+            collector.add(Problem(sheet.title, 1, text, reason, f"{get_column_letter(index + 1)}1"))
+            ok = False
+        positions.setdefault(text, index)
+    unknown = [t for t in texts if t and t not in sheet.headers]
+    found = f"；第1行现有不认识的表头：{'、'.join(unknown[:8])}" if unknown else ""
+    for header in sheet.headers:
+        if header not in positions:
+            collector.add(
+                Problem(sheet.title, 1, header, f"缺少必需的列“{header}”（第1行表头须与模板完全一致{found}）")
+            )
+            ok = False
+    return positions if ok else None
+
+
+def _read_sheet(sheet: Sheet, rows: Iterable, ledger: Ledger, collector: _Collector) -> None:
+    rows = iter(rows)
+    header = next(rows, None)
+    if header is None:
+        collector.add(Problem(sheet.title, 1, "", "工作表是空的，缺少第1行表头"))
+        return
+    positions = _header_map(sheet, header, collector)
+    if positions is None:
+        return
+    seen: dict[tuple, int] = {}
+    build = _BUILDERS[sheet.title]
+    for number, cells in enumerate(rows, start=2):
+        collector.row_read()
+        values: dict[str, object] = {}
+        raw = [cells[positions[c.header]] if positions[c.header] < len(cells) else None for c in sheet.columns]
+        if all(cell is None or cell.value is None or _text(cell.value) == "" for cell in raw):
+            continue
+        ok = True
+        for column, cell in zip(sheet.columns, raw, strict=True):
+            letter = f"{get_column_letter(positions[column.header] + 1)}{number}"
+            if cell is not None and cell.data_type == "f":
+                collector.add(
+                    Problem(
+                        sheet.title,
+                        number,
+                        column.header,
+                        f"单元格是公式“{_shown(cell.value)}”，请改为填写数值或文字（可“选择性粘贴—数值”）",
+                        letter,
+                    )
+                )
+                ok = False
+                continue
+            try:
+                values[column.header] = parse_cell(column, None if cell is None else cell.value)
+            except CellError as exc:
+                collector.add(Problem(sheet.title, number, column.header, str(exc), letter))
+                ok = False
+        if not ok:
+            continue
+        key = tuple(values[h] for h in sheet.key)
+        if key in seen:
+            what = "、".join(f"{h}“{_shown(values[h])}”" for h in sheet.key)
+            collector.add(
+                Problem(sheet.title, number, sheet.key[-1], f"{what}与第{seen[key]}行重复，同一文件中只能出现一次")
+            )
+            continue
+        seen[key] = number
+        problems = build(ledger, number, values)
+        for column_header, reason in problems:
+            collector.add(Problem(sheet.title, number, column_header, reason))
+
+
+def _dispatch(ledger: Ledger, number: int, v: dict) -> list[tuple[str, str]]:
+    officers = tuple(split_names(v["执法人员"]))
+    if len(officers) > v["出动人数"]:
+        return [("执法人员", f"列出了{len(officers)}名执法人员，多于出动人数{v['出动人数']}")]
+    ledger.dispatches.append(
+        DispatchRow(number, v["出动编号"], v["出动日期"], v["出动人数"], officers, v["任务类型"], v["备注"])
+    )
+    return []
+
+
+def _inspection(ledger: Ledger, number: int, v: dict) -> list[tuple[str, str]]:
+    ledger.inspections.append(
+        InspectionRow(
+            number, v["出动编号"], v["检查日期"], v["单位名称"], v["统一社会信用代码"], v["检查结果"], v["问题描述"]
+        )
+    )
+    return []
+
+
+def _case(ledger: Ledger, number: int, v: dict) -> list[tuple[str, str]]:
+    filed, decided, outcome, fine = v["立案日期"], v["决定日期"], v["处理结果"], v["罚款金额（元）"]
+    label = dict(PenaltyCase.Outcome.choices).get(outcome, "")
+    problems = []
+    if decided is not None and decided < filed:
+        problems.append(("决定日期", f"决定日期{decided.isoformat()}早于立案日期{filed.isoformat()}"))
+    if outcome and decided is None:
+        problems.append(("决定日期", f"处理结果为“{label}”时须填写决定日期"))
+    if decided is not None and not outcome:
+        problems.append(("处理结果", "已填写决定日期，须同时填写处理结果（罚款、免于处罚或不予处罚）"))
+    if outcome == PenaltyCase.Outcome.FINED and not fine:
+        problems.append(("罚款金额（元）", "处理结果为“罚款”时须填写大于0的罚款金额"))
+    if outcome != PenaltyCase.Outcome.FINED and fine:
+        problems.append(("罚款金额（元）", f"处理结果为“{label or '未决定'}”时罚款金额应为空或0（填写的是{fine}）"))
+    if not problems:
+        ledger.cases.append(
+            CaseRow(
+                number,
+                v["案件编号"],
+                v["单位名称"],
+                v["统一社会信用代码"],
+                v["违法行为类型"],
+                filed,
+                decided,
+                outcome,
+                fine or Decimal("0.00"),
+                v["是否移送公安"],
+            )
+        )
+    return problems
+
+
+def _equipment(ledger: Ledger, number: int, v: dict) -> list[tuple[str, str]]:
+    ledger.equipment.append(EquipmentRow(number, v["资产编号"], v["装备名称"], v["类别"], v["购置日期"], v["状态"]))
+    return []
+
+
+def _training(ledger: Ledger, number: int, v: dict) -> list[tuple[str, str]]:
+    ledger.trainings.append(
+        TrainingRow(number, v["培训日期"], v["培训主题"], v["培训类别"], v["承办单位"], v["参训人数"], v["学时"])
+    )
+    return []
+
+
+_BUILDERS: dict[str, Callable[[Ledger, int, dict], list[tuple[str, str]]]] = {
+    DISPATCHES.title: _dispatch,
+    INSPECTIONS.title: _inspection,
+    CASES.title: _case,
+    EQUIPMENT.title: _equipment,
+    TRAININGS.title: _training,
+}

@@ -1,0 +1,108 @@
+"""What reading a ledger produces: checked rows per sheet, or the problems found."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Problem:
+    sheet: str
+    row: int | None
+    column: str
+    reason: str
+    cell: str = ""
+
+    @property
+    def message(self) -> str:
+        where = f"工作表“{self.sheet}”" if self.sheet else ""
+        if self.row is not None:
+            where += f"第{self.row}行"
+        if self.column:
+            where += f"“{self.column}”列" + (f"（{self.cell}）" if self.cell else "")
+        return f"{where}：{self.reason}" if where else self.reason
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+class LedgerError(Exception):
+    """The ledger cannot be imported; ``problems`` lists why, ``unlisted`` counts the ones left off."""
+
+    def __init__(self, problems: list[Problem], unlisted: int = 0):
+        self.problems = problems
+        self.unlisted = unlisted
+        super().__init__(f"台账有{len(problems) + unlisted}处错误")
+
+
+@dataclass(frozen=True, slots=True)
+class DispatchRow:
+    row: int
+    number: str
+    dispatched_on: date
+    officer_count: int
+    officers: tuple[str, ...]
+    task_type: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class InspectionRow:
+    row: int
+    dispatch_number: str
+    inspected_on: date
+    source_name: str
+    credit_code: str
+    result: str
+    findings: str
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRow:
+    row: int
+    case_number: str
+    source_name: str
+    credit_code: str
+    violation_type: str
+    filed_on: date
+    decided_on: date | None
+    outcome: str
+    fine_yuan: Decimal
+    transferred: bool
+
+
+@dataclass(frozen=True, slots=True)
+class EquipmentRow:
+    row: int
+    asset_number: str
+    name: str
+    category: str
+    purchased_on: date
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingRow:
+    row: int
+    held_on: date
+    topic: str
+    category: str
+    organiser: str
+    attendees: int
+    hours: Decimal
+
+
+@dataclass
+class Ledger:
+    dispatches: list[DispatchRow] = field(default_factory=list)
+    inspections: list[InspectionRow] = field(default_factory=list)
+    cases: list[CaseRow] = field(default_factory=list)
+    equipment: list[EquipmentRow] = field(default_factory=list)
+    trainings: list[TrainingRow] = field(default_factory=list)
+    sheets: list[str] = field(default_factory=list)
+
+    @property
+    def row_count(self) -> int:
+        return sum(map(len, (self.dispatches, self.inspections, self.cases, self.equipment, self.trainings)))

@@ -1,0 +1,275 @@
+"""Write a checked ledger into one organisation, all of it or (on any problem) none of it.
+
+Records are keyed as the ledger keys them (出动编号, 出动编号 + 统一社会信用代码, 案件编号, 资产编号,
+培训日期 + 培训主题): a key already present updates that record, a new key adds one, and a row equal
+to what is stored changes nothing, so importing the same file twice is harmless. Nothing is deleted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from django.db import models, transaction
+
+from accounts.models import Organization, User
+from inspections.ledger.layout import CASES, DISPATCHES, EQUIPMENT, INSPECTIONS, SHEETS, TRAININGS
+from inspections.ledger.rows import EquipmentRow, Ledger, LedgerError, Problem, TrainingRow
+from inspections.models import Dispatch, Equipment, Inspection, PenaltyCase, PollutionSource, Training
+
+# Keeps every IN (...) list well under SQLite's and PostgreSQL's parameter limits.
+CHUNK = 500
+
+
+@dataclass
+class SheetOutcome:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class ImportSummary:
+    sheets: dict[str, SheetOutcome] = field(default_factory=dict)
+    sources_created: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "sheets": {title: vars(outcome) for title, outcome in self.sheets.items()},
+            "sources_created": self.sources_created,
+        }
+
+    @property
+    def changed(self) -> int:
+        return sum(o.created + o.updated for o in self.sheets.values()) + self.sources_created
+
+
+def summary_lines(summary: dict[str, Any]) -> list[str]:
+    """The stored summary (``ImportSummary.as_dict``) as sentences for pages and the command line."""
+    sheets = summary.get("sheets", {})
+    # In the workbook's order: PostgreSQL's jsonb does not keep the order of keys.
+    lines = [
+        f"{title}：新增{o['created']}条，更新{o['updated']}条，未变化{o['unchanged']}条"
+        for title, o in ((s.title, sheets[s.title]) for s in SHEETS if s.title in sheets)
+    ]
+    if summary.get("sources_created"):
+        lines.append(f"新建污染源{summary['sources_created']}个（按统一社会信用代码匹配）")
+    return lines
+
+
+def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+@transaction.atomic
+def import_ledger(*, organization: Organization, ledger: Ledger) -> ImportSummary:
+    # One import at a time per organisation, so two uploads of one file cannot both add its records.
+    Organization.objects.select_for_update().filter(pk=organization.pk).exists()
+    _check_dispatch_references(organization, ledger)
+    summary = ImportSummary()
+    sources = _sources(organization, ledger, summary)
+    present = set(ledger.sheets)
+    if DISPATCHES.title in present:
+        summary.sheets[DISPATCHES.title] = _dispatches(organization, ledger)
+    if INSPECTIONS.title in present:
+        dispatch_ids = _key_map(
+            Dispatch, organization, ("number",), sorted({r.dispatch_number for r in ledger.inspections})
+        )
+        summary.sheets[INSPECTIONS.title] = _upsert(
+            Inspection,
+            organization,
+            ("dispatch_id", "source_id"),
+            (
+                {
+                    "dispatch_id": dispatch_ids[(r.dispatch_number,)],
+                    "source_id": sources[r.credit_code],
+                    "inspected_on": r.inspected_on,
+                    "result": r.result,
+                    "findings": r.findings,
+                }
+                for r in ledger.inspections
+            ),
+        )
+    if CASES.title in present:
+        summary.sheets[CASES.title] = _upsert(
+            PenaltyCase,
+            organization,
+            ("case_number",),
+            (
+                {
+                    "case_number": r.case_number,
+                    "source_id": sources[r.credit_code],
+                    "violation_type": r.violation_type,
+                    "filed_on": r.filed_on,
+                    "decided_on": r.decided_on,
+                    "outcome": r.outcome,
+                    "fine_yuan": r.fine_yuan,
+                    "transferred_to_police": r.transferred,
+                }
+                for r in ledger.cases
+            ),
+        )
+    if EQUIPMENT.title in present:
+        summary.sheets[EQUIPMENT.title] = _upsert(
+            Equipment, organization, ("asset_number",), (_model_fields(r) for r in ledger.equipment)
+        )
+    if TRAININGS.title in present:
+        summary.sheets[TRAININGS.title] = _upsert(
+            Training, organization, ("held_on", "topic"), (_model_fields(r) for r in ledger.trainings)
+        )
+    return summary
+
+
+def _model_fields(row: EquipmentRow | TrainingRow) -> dict[str, Any]:
+    """These rows name their fields as the model does; ``row`` is the sheet row number, not a field."""
+    return {f.name: getattr(row, f.name) for f in fields(row) if f.name != "row"}
+
+
+def _check_dispatch_references(organization: Organization, ledger: Ledger) -> None:
+    in_file = {r.number for r in ledger.dispatches}
+    elsewhere = sorted({r.dispatch_number for r in ledger.inspections} - in_file)
+    stored: set[str] = set()
+    for chunk in _chunks(elsewhere):
+        stored.update(
+            Dispatch.objects.filter(organization=organization, number__in=chunk).values_list("number", flat=True)
+        )
+    problems = [
+        Problem(
+            INSPECTIONS.title,
+            r.row,
+            "出动编号",
+            f"出动编号“{r.dispatch_number}”既不在“{DISPATCHES.title}”工作表中，也不是本单位已有的出动记录",
+        )
+        for r in ledger.inspections
+        if r.dispatch_number not in in_file and r.dispatch_number not in stored
+    ]
+    if problems:
+        raise LedgerError(problems)
+
+
+def _key_map(
+    model: type[models.Model], organization: Organization, key_fields: tuple[str, ...], first_values: Sequence[Any]
+) -> dict[tuple, int]:
+    """pk of each stored record whose first key field is among ``first_values``, by its whole key."""
+    found: dict[tuple, int] = {}
+    for chunk in _chunks(first_values):
+        rows = model.objects.filter(organization=organization, **{f"{key_fields[0]}__in": chunk})
+        for pk, *key in rows.values_list("pk", *key_fields):
+            found[tuple(key)] = pk
+    return found
+
+
+def _sources(organization: Organization, ledger: Ledger, summary: ImportSummary) -> dict[str, int]:
+    """Each credit code's source, created (named as in its first row) when the organisation has none."""
+    names: dict[str, str] = {}
+    for row in (*ledger.inspections, *ledger.cases):
+        names.setdefault(row.credit_code, row.source_name)
+    codes = sorted(names)
+    known = _key_map(PollutionSource, organization, ("credit_code",), codes)
+    missing = [code for code in codes if (code,) not in known]
+    PollutionSource.objects.bulk_create(
+        [PollutionSource(organization=organization, credit_code=code, name=names[code]) for code in missing],
+        batch_size=CHUNK,
+    )
+    summary.sources_created = len(missing)
+    if missing:
+        known.update(_key_map(PollutionSource, organization, ("credit_code",), missing))
+    return {code: pk for (code,), pk in known.items()}
+
+
+def _upsert(
+    model: type[models.Model],
+    organization: Organization,
+    key_fields: tuple[str, ...],
+    records: Iterable[dict[str, Any]],
+    *,
+    compare_extra: dict[tuple, Any] | None = None,
+    stored_extra: dict[int, Any] | None = None,
+) -> SheetOutcome:
+    """Add the records whose key is new, update those that differ, leave equal ones alone.
+
+    ``compare_extra``/``stored_extra`` let the caller count a difference outside the model's own
+    fields (a dispatch's officers) as a change: by key in the file, by pk in the database.
+    """
+    records = list(records)
+    outcome = SheetOutcome()
+    if not records:
+        return outcome
+    names = list(records[0])
+    value_fields = [f for f in names if f not in key_fields]
+    stored: dict[tuple, tuple[int, dict[str, Any]]] = {}
+    for chunk in _chunks(sorted({r[key_fields[0]] for r in records})):
+        rows = model.objects.filter(organization=organization, **{f"{key_fields[0]}__in": chunk})
+        for pk, *values in rows.values_list("pk", *names):
+            current = dict(zip(names, values, strict=True))
+            stored[tuple(current[k] for k in key_fields)] = (pk, current)
+    to_create, to_update = [], []
+    for record in records:
+        key = tuple(record[k] for k in key_fields)
+        if key not in stored:
+            to_create.append(record)
+            continue
+        pk, current = stored[key]
+        extra_differs = compare_extra is not None and compare_extra.get(key) != (stored_extra or {}).get(pk)
+        if extra_differs or any(current[f] != record[f] for f in value_fields):
+            to_update.append(record | {"pk": pk})
+        else:
+            outcome.unchanged += 1
+    # Model instances are made a chunk at a time: 100,000 of them at once would take hundreds of MB.
+    for chunk in _chunks(to_create):
+        model.objects.bulk_create([model(organization=organization, **r) for r in chunk])
+    for chunk in _chunks(to_update if value_fields else []):
+        model.objects.bulk_update([model(organization=organization, **r) for r in chunk], value_fields)
+    outcome.created, outcome.updated = len(to_create), len(to_update)
+    return outcome
+
+
+def _officer_ids_by_name(organization: Organization) -> dict[str, int]:
+    """The organisation's users by full name, for names that belong to exactly one active user."""
+    by_name: dict[str, list[int]] = {}
+    for user in User.objects.filter(organization=organization, is_active=True).only(
+        "pk", "username", "first_name", "last_name"
+    ):
+        by_name.setdefault(str(user), []).append(user.pk)
+    return {name: ids[0] for name, ids in by_name.items() if len(ids) == 1}
+
+
+def _dispatches(organization: Organization, ledger: Ledger) -> SheetOutcome:
+    users = _officer_ids_by_name(organization)
+    wanted: dict[tuple, frozenset[int]] = {}
+    records = []
+    for r in ledger.dispatches:
+        wanted[(r.number,)] = frozenset(users[n] for n in r.officers if n in users)
+        records.append(
+            {
+                "number": r.number,
+                "dispatched_on": r.dispatched_on,
+                "officer_count": r.officer_count,
+                "officer_names": "、".join(n for n in r.officers if n not in users),
+                "task_type": r.task_type,
+                "note": r.note,
+            }
+        )
+    numbers = sorted(wanted)
+    before = _key_map(Dispatch, organization, ("number",), [n for (n,) in numbers])
+    through = Dispatch.officer_users.through
+    stored_users: dict[int, frozenset[int]] = {}
+    for chunk in _chunks(list(before.values())):
+        pairs: dict[int, set[int]] = {}
+        for dispatch_id, user_id in through.objects.filter(dispatch_id__in=chunk).values_list("dispatch_id", "user_id"):
+            pairs.setdefault(dispatch_id, set()).add(user_id)
+        stored_users.update({pk: frozenset(ids) for pk, ids in pairs.items()})
+    for pk in before.values():
+        stored_users.setdefault(pk, frozenset())
+    outcome = _upsert(Dispatch, organization, ("number",), records, compare_extra=wanted, stored_extra=stored_users)
+    after = _key_map(Dispatch, organization, ("number",), [n for (n,) in numbers])
+    changed = [pk for key, pk in after.items() if stored_users.get(pk, frozenset()) != wanted[key]]
+    for chunk in _chunks(changed):
+        through.objects.filter(dispatch_id__in=chunk).delete()
+    by_pk = {pk: wanted[key] for key, pk in after.items()}
+    through.objects.bulk_create(
+        [through(dispatch_id=pk, user_id=user_id) for pk in changed for user_id in by_pk[pk]], batch_size=CHUNK
+    )
+    return outcome

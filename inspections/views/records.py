@@ -1,0 +1,153 @@
+"""List, detail, create, edit and delete pages, one set of thin views for every kind of record."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from inspections import services
+from inspections.models import Dispatch, PollutionSource
+from inspections.selectors import record_list
+from inspections.views.common import KINDS, TABS, RecordKind, chosen_organization, own_organization, require
+
+PAGE_SIZE = 50
+
+
+def _after_save(kind: RecordKind, record: Model) -> str:
+    if kind.has_detail:
+        return reverse(f"inspections:{kind.name}-detail", args=[record.pk])
+    return reverse(f"inspections:{kind.name}-list")
+
+
+@login_required
+def record_list_view(request: HttpRequest, kind: str) -> HttpResponse:
+    k = KINDS[kind]
+    require(request.user, k.permission("view"))
+    organization, organizations = chosen_organization(request)
+    filter_form = k.filter(request.GET, organization=organization, organizations=organizations)
+    rows = filter_form.apply(record_list(k.model, request.user, organization))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    start, end = filter_form.period()
+    export_query = {"org": organization.code}
+    export_query.update({key: value.isoformat() for key, value in (("start", start), ("end", end)) if value})
+    return render(
+        request,
+        f"inspections/{k.name}_list.html",
+        {
+            "kind": k,
+            "tabs": TABS,
+            "current_tab": f"{k.name}-list",
+            "organization": organization,
+            "filter": filter_form,
+            "page_obj": page,
+            "can_add": request.user.has_perm(k.permission("add")) and request.user.organization_id == organization.pk,
+            "export_query": urlencode(export_query),
+        },
+    )
+
+
+@login_required
+def record_detail_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    k = KINDS[kind]
+    require(request.user, k.permission("view"))
+    record = get_object_or_404(k.model.objects.for_user(request.user).select_related("organization"), pk=pk)
+    context = {
+        "kind": k,
+        "tabs": TABS,
+        "current_tab": f"{k.name}-list",
+        "record": record,
+        "can_change": request.user.has_perm(k.permission("change"))
+        and record.organization_id == request.user.organization_id,
+    }
+    if isinstance(record, PollutionSource):
+        context["inspections"] = record.inspections.select_related("dispatch").order_by("-inspected_on", "-pk")
+        context["cases"] = record.cases.order_by("-filed_on", "-case_number")
+    elif isinstance(record, Dispatch):
+        context["inspections"] = record.inspections.select_related("source").order_by("source__name")
+        context["officers"] = record.officer_list()
+    return render(request, f"inspections/{k.name}_detail.html", context)
+
+
+def _initial(request: HttpRequest, kind: RecordKind) -> dict[str, str]:
+    """Prefill from the page the user came from: a dispatch's or a source's “add inspection/case” link."""
+    initial: dict[str, str] = {}
+    organization = own_organization(request)
+    if kind.name == "inspection" and request.GET.get("dispatch", "").isdigit():
+        dispatch = Dispatch.objects.filter(organization=organization, pk=request.GET["dispatch"]).first()
+        if dispatch is not None:
+            initial.update(dispatch_number=dispatch.number, inspected_on=dispatch.dispatched_on)
+    if kind.name in ("inspection", "case") and request.GET.get("source", "").isdigit():
+        source = PollutionSource.objects.filter(organization=organization, pk=request.GET["source"]).first()
+        if source is not None:
+            initial["source_code"] = source.credit_code
+    return initial
+
+
+def _render_form(request: HttpRequest, kind: RecordKind, form, record: Model | None, status: int = 200) -> HttpResponse:
+    return render(
+        request,
+        "inspections/record_form.html",
+        {"kind": kind, "tabs": TABS, "current_tab": f"{kind.name}-list", "form": form, "record": record},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_create_view(request: HttpRequest, kind: str) -> HttpResponse:
+    k = KINDS[kind]
+    require(request.user, k.permission("add"))
+    organization = own_organization(request)
+    form = k.form(request.POST or None, organization=organization, initial=_initial(request, k))
+    if request.method == "POST":
+        if form.is_valid():
+            record = services.save_record(user=request.user, form=form)
+            messages.success(request, f"已新增{k.title}“{record}”。")
+            return redirect(_after_save(k, record))
+        return _render_form(request, k, form, None, status=400)
+    return _render_form(request, k, form, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_edit_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    k = KINDS[kind]
+    record = get_object_or_404(k.model.objects.writable_by(request.user), pk=pk)
+    require(request.user, k.permission("change"))
+    form = k.form(request.POST or None, instance=record, organization=record.organization)
+    if request.method == "POST":
+        if form.is_valid():
+            record = services.save_record(user=request.user, form=form)
+            messages.success(request, f"已保存{k.title}“{record}”。")
+            return redirect(_after_save(k, record))
+        return _render_form(request, k, form, record, status=400)
+    return _render_form(request, k, form, record)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_delete_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    k = KINDS[kind]
+    record = get_object_or_404(k.model.objects.writable_by(request.user), pk=pk)
+    require(request.user, k.permission("delete"))
+    if request.method == "POST":
+        try:
+            services.delete_record(user=request.user, record=record)
+        except services.RecordError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"已删除{k.title}“{record}”。")
+            return redirect(f"inspections:{k.name}-list")
+    return render(
+        request,
+        "inspections/record_delete.html",
+        {"kind": k, "tabs": TABS, "current_tab": f"{k.name}-list", "record": record},
+    )
