@@ -99,15 +99,29 @@ class StandardAdmin(FrozenWhenPublishedMixin, admin.ModelAdmin):
         return request.user.has_perm("assessment.publish_standard")
 
 
+class DraftParentsOnlyMixin:
+    """A new or moved system/indicator may only go into a draft standard: a published one is frozen."""
+
+    draft_parent_fields: dict[str, str] = {}
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.draft_parent_fields:
+            status_lookup = self.draft_parent_fields[db_field.name]
+            kwargs["queryset"] = db_field.related_model.objects.filter(**{status_lookup: Standard.Status.DRAFT})
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(System)
-class SystemAdmin(FrozenWhenPublishedMixin, admin.ModelAdmin):
+class SystemAdmin(FrozenWhenPublishedMixin, DraftParentsOnlyMixin, admin.ModelAdmin):
     list_display = ("name", "standard", "order", "max_score")
     list_filter = ("standard",)
     inlines = [IndicatorInline]
+    draft_parent_fields = {"standard": "status"}
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(FrozenWhenPublishedMixin, admin.ModelAdmin):
+class IndicatorAdmin(FrozenWhenPublishedMixin, DraftParentsOnlyMixin, admin.ModelAdmin):
+    draft_parent_fields = {"system": "standard__status"}
     list_display = ("code", "name", "system", "max_score", "responsible_department")
     list_filter = ("system__standard", "system")
     search_fields = ("code", "name")

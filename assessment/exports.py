@@ -10,6 +10,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
 from assessment.selectors import ScoringSheet
+from inspections.ledger.writer import FORMULA_TRIGGERS
 
 SHEET_TITLE = "评分表"
 HEADERS = ("编号", "指标", "满分", "得分", "自评说明")
@@ -21,6 +22,14 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 _SYSTEM_FILL = PatternFill("solid", fgColor="F2F2F2")
 _FONT = "仿宋"
+
+
+def _text(ws: Worksheet, row: int, column: int, value: str | None) -> None:
+    """Text typed by people stays text: "=HYPERLINK(…)" must not become a formula in whoever opens the file."""
+    cell = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        cell.data_type = "s"
+        cell.quotePrefix = True  # and Excel keeps it text when the user edits the cell
 
 
 def _number(value: Decimal | None) -> Decimal | None:
@@ -74,11 +83,11 @@ def score_workbook(sheet: ScoringSheet) -> bytes:
         _style_row(ws, row, bold=True, fill=_SYSTEM_FILL)
         row += 1
         for item in block.rows:
-            ws.cell(row=row, column=1, value=item.indicator.code)
-            ws.cell(row=row, column=2, value=item.indicator.name)
+            _text(ws, row, 1, item.indicator.code)
+            _text(ws, row, 2, item.indicator.name)
             ws.cell(row=row, column=3, value=_number(item.indicator.max_score))
             ws.cell(row=row, column=4, value=_number(item.value))
-            ws.cell(row=row, column=5, value=item.justification or None)
+            _text(ws, row, 5, item.justification or None)
             _style_row(ws, row)
             ws.cell(row=row, column=1).number_format = "@"
             row += 1

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from assessment.exports import score_workbook
 from assessment.management.commands._assessment_arg import assessment_for
@@ -17,5 +17,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, org: str, year: int, out: Path, **options):
         assessment = assessment_for(org, year)
-        out.write_bytes(score_workbook(scoring_sheet(assessment)))
+        try:
+            out.write_bytes(score_workbook(scoring_sheet(assessment)))
+        except OSError as exc:
+            raise CommandError(f"无法写入 {out}：{exc.strerror or exc}") from exc
         self.stdout.write(self.style.SUCCESS(f"已导出{assessment}评分表到 {out}"))
