@@ -9,6 +9,7 @@ admin.site.index_title = "标准与用户维护"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("assessments/", include("assessment.urls")),
     path("records/", include("inspections.urls")),

@@ -16,6 +16,8 @@ STANDARD_FILE = Path(__file__).resolve().parent.parent / "assessment" / "standar
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The test client speaks plain HTTP; production redirects to HTTPS (tests/test_deploy.py checks that).
+    settings.SECURE_SSL_REDIRECT = False
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.DEMO_PKI_DIR = tmp_path / "pki"
     settings.REPORT_TRUST_ROOTS = [str(tmp_path / "pki" / "demo-ca.pem")]

@@ -29,6 +29,7 @@
     result.appendChild(alert);
     return true;
   }
+  bar.style.width = (bar.dataset.progress || 0) + "%";  // set from script: the CSP allows no inline style
   function poll() {
     fetch(box.dataset.statusUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (r) { return r.json(); })
