@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from accounts import services
 from accounts.models import Department, Organization, User
 
 
@@ -20,5 +21,17 @@ class DepartmentAdmin(admin.ModelAdmin):
 class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "last_name", "first_name", "organization", "department", "is_active")
     list_filter = ("organization", "groups", "is_active")
-    fieldsets = (*DjangoUserAdmin.fieldsets, ("所属单位", {"fields": ("organization", "department")}))
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        ("所属单位", {"fields": ("organization", "department")}),
+        ("身份鉴别", {"fields": ("password_changed_at",)}),
+    )
     add_fieldsets = (*DjangoUserAdmin.add_fieldsets, ("所属单位", {"fields": ("organization", "department")}))
+    readonly_fields = ("password_changed_at",)
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            # 等保: a disabled account keeps no session, not even until its next request
+            ended = services.end_user_sessions(user=obj)
+            self.message_user(request, f"账号“{obj.get_username()}”已停用，已结束其 {ended} 个登录会话。")

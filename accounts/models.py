@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 
 class Organization(models.Model):
@@ -71,6 +72,13 @@ class User(AbstractUser):
         blank=True,
         related_name="users",
     )
+    # set when the account is created (with its first password) and by set_password on every change
+    password_changed_at = models.DateTimeField(
+        "密码修改时间",
+        default=timezone.now,
+        editable=False,
+        help_text="超过 PASSWORD_MAX_AGE_DAYS 天未修改密码的用户须先修改密码（等保 身份鉴别）。",
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = "用户"
@@ -79,6 +87,12 @@ class User(AbstractUser):
     def __str__(self) -> str:
         full = (self.last_name + self.first_name).strip()
         return full or self.username
+
+    def set_password(self, raw_password: str | None) -> None:
+        # Every path that sets a password (forms, admin, create_user, manage.py changepassword) comes through
+        # here, so the age of the password is always known; the caller saves as it already must.
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
 
     def clean(self) -> None:
         super().clean()

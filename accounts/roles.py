@@ -10,6 +10,7 @@ MUNICIPAL_REVIEWER = "市局复核"
 _STANDARD_MODELS = ("standard", "system", "indicator", "ruleitem")
 _RECORD_MODELS = ("pollutionsource", "dispatch", "inspection", "penaltycase", "equipment", "training")
 _VIEW_RECORDS = [f"inspections.view_{model}" for model in _RECORD_MODELS]
+_VIEW_ALL_AUDIT = ["audit.view_auditevent", "audit.view_all_auditevents"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     SCORER: [
@@ -33,6 +34,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "assessment.change_report",
         "assessment.sign_report",
         *_VIEW_RECORDS,
+        # the audit trail of their own organisation (audit.models.AuditEventQuerySet.for_user)
+        "audit.view_auditevent",
     ],
     ADMIN: [
         "assessment.view_selfassessment",
@@ -45,13 +48,23 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *[f"accounts.{action}_{model}" for model in ("user", "department") for action in ("add", "change", "view")],
         "accounts.view_organization",
         "assessment.view_report",
+        # the audit trail of every organisation, read-only (nobody holds add/change/delete: they do not exist)
+        *_VIEW_ALL_AUDIT,
         *[f"assessment.{action}_signingcredential" for action in ("add", "change", "view")],
+        # unlock a locked-out login at once: delete its attempt (django-axes), README "身份鉴别"
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
+        # reset a lost authenticator: delete the device, the user enrols a new one at the next login; admins can
+        # neither add nor change a device, so they never see or set anyone's secret
+        "otp_totp.view_totpdevice",
+        "otp_totp.delete_totpdevice",
     ],
     MUNICIPAL_REVIEWER: [
         "assessment.view_selfassessment",
         "assessment.view_report",
         "accounts.view_all_organizations",
         *_VIEW_RECORDS,
+        *_VIEW_ALL_AUDIT,
     ],
 }
 

@@ -18,6 +18,7 @@ from assessment.models import (
     WorkflowEvent,
 )
 from assessment.reports.signing import SigningError, check_pkcs12, encrypt_passphrase
+from audit.admin_hooks import AuditedAdminMixin
 
 
 def _standard_of(obj) -> Standard | None:
@@ -71,7 +72,7 @@ class RuleItemInline(FrozenWhenPublishedMixin, admin.TabularInline):
 
 
 @admin.register(Standard)
-class StandardAdmin(FrozenWhenPublishedMixin, admin.ModelAdmin):
+class StandardAdmin(AuditedAdminMixin, FrozenWhenPublishedMixin, admin.ModelAdmin):
     list_display = ("name", "version", "year_from", "year_to", "total_max", "status", "published_at")
     list_filter = ("status",)
     readonly_fields = ("status", "published_at", "based_on")
@@ -82,7 +83,7 @@ class StandardAdmin(FrozenWhenPublishedMixin, admin.ModelAdmin):
     def publish(self, request: HttpRequest, queryset) -> None:
         for standard in queryset:
             try:
-                services.publish_standard(standard=standard)
+                services.publish_standard(standard=standard, actor=request.user)
             except services.StandardNotPublishable as exc:
                 for problem in exc.problems:
                     self.message_user(request, f"“{standard}”未发布：{problem}", messages.ERROR)
@@ -92,7 +93,7 @@ class StandardAdmin(FrozenWhenPublishedMixin, admin.ModelAdmin):
     @admin.action(description="复制为新版本（草稿）", permissions=["add"])
     def copy_as_new_version(self, request: HttpRequest, queryset) -> None:
         for standard in queryset:
-            copy = services.copy_standard(standard=standard)
+            copy = services.copy_standard(standard=standard, actor=request.user)
             self.message_user(request, f"已创建“{copy}”，可修改后发布。", messages.SUCCESS)
 
     def has_publish_permission(self, request: HttpRequest) -> bool:
@@ -112,7 +113,7 @@ class DraftParentsOnlyMixin:
 
 
 @admin.register(System)
-class SystemAdmin(FrozenWhenPublishedMixin, DraftParentsOnlyMixin, admin.ModelAdmin):
+class SystemAdmin(AuditedAdminMixin, FrozenWhenPublishedMixin, DraftParentsOnlyMixin, admin.ModelAdmin):
     list_display = ("name", "standard", "order", "max_score")
     list_filter = ("standard",)
     inlines = [IndicatorInline]
@@ -120,7 +121,7 @@ class SystemAdmin(FrozenWhenPublishedMixin, DraftParentsOnlyMixin, admin.ModelAd
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(FrozenWhenPublishedMixin, DraftParentsOnlyMixin, admin.ModelAdmin):
+class IndicatorAdmin(AuditedAdminMixin, FrozenWhenPublishedMixin, DraftParentsOnlyMixin, admin.ModelAdmin):
     draft_parent_fields = {"system": "standard__status"}
     list_display = ("code", "name", "system", "max_score", "responsible_department")
     list_filter = ("system__standard", "system")
@@ -195,7 +196,7 @@ class SigningCredentialForm(forms.ModelForm):
 
 
 @admin.register(SigningCredential)
-class SigningCredentialAdmin(admin.ModelAdmin):
+class SigningCredentialAdmin(AuditedAdminMixin, admin.ModelAdmin):
     form = SigningCredentialForm
     list_display = ("organization", "subject", "not_after", "updated_at")
     readonly_fields = ("subject", "not_after", "updated_at")

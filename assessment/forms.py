@@ -6,6 +6,7 @@ from django.conf import settings
 from assessment import scoring
 from assessment.models import Indicator, Score
 from assessment.services import AssessmentError, check_evidence_file
+from changning_enforce.validators import add_to_text_fields
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -36,6 +37,8 @@ class ScoreForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"max_length": "自评说明最多%(limit_value)d字（现有%(show_value)d字）。"},
     )
+    # The score's version when the form was loaded (0: not scored yet); services.save_score refuses a stale one.
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     evidence = MultipleFileField(
         label="佐证材料",
         required=False,
@@ -48,6 +51,7 @@ class ScoreForm(forms.Form):
         self.rule_items = list(indicator.rule_items.all())
         prefix = kwargs.pop("prefix", None) or f"i{indicator.pk}"
         super().__init__(*args, prefix=prefix, **kwargs)
+        add_to_text_fields(self)
         self.fields["score"].help_text = f"满分{scoring.normalize(indicator.max_score)}分，0.5分为一档"
         self.fields["score"].widget.attrs["data-max"] = str(indicator.max_score)
         for rule in self.rule_items:
@@ -93,6 +97,11 @@ class ScoreForm(forms.Form):
             except AssessmentError as exc:
                 raise forms.ValidationError(str(exc)) from None
         return files
+
+    @property
+    def loaded_version(self) -> int:
+        """The version the user saw; a form without one saw no score (so a save over an existing one is refused)."""
+        return self.cleaned_data.get("version") or 0
 
     def rule_counts(self) -> dict[int, int]:
         return {rule.pk: self.cleaned_data.get(f"rule_{rule.pk}") or 0 for rule in self.rule_items}

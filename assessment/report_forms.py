@@ -1,11 +1,15 @@
 from django import forms
 
 from assessment.models import Report, ReportSection
+from changning_enforce.validators import add_to_text_fields
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ReportForm(forms.ModelForm):
+    # The report's version when the page was loaded; reports.services.update_report refuses a stale one.
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
     class Meta:
         model = Report
         fields = [
@@ -29,6 +33,11 @@ class ReportForm(forms.ModelForm):
             "printed_on": DATE_WIDGET,
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        add_to_text_fields(self)
+
     def clean(self):
         data = super().clean()
         start, end = data.get("period_start"), data.get("period_end")
@@ -38,6 +47,10 @@ class ReportForm(forms.ModelForm):
 
 
 class SectionForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        add_to_text_fields(self)
+
     class Meta:
         model = ReportSection
         fields = ["level", "heading", "body"]

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from assessment import selectors
-from assessment.models import IssuedReport, Report, ReportJob
+from assessment.models import IssuedReport, Report, ReportJob, ReportSection
 from assessment.report_forms import ReportForm, SectionFormSet, VerifyForm
 from assessment.reports import services
 from assessment.reports.content import report_values
@@ -71,6 +71,10 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("assessment:report-detail", pk=pk)
     sections = report.sections.order_by("order")
     data = request.POST if request.method == "POST" else None
+    if data is not None and _posted_version(data) != report.version:
+        # Checked again in the database by update_report; here it spares the user a confusing formset error
+        # about sections that another save has replaced.
+        return _render_stale(request, report, str(services.StaleReport(report)))
     form = ReportForm(data, instance=report)
     formset = SectionFormSet(data, queryset=sections, prefix="sections")
     errors: list[str] = []
@@ -81,7 +85,15 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
             if f.cleaned_data and not f.cleaned_data.get("DELETE")
         ]
         try:
-            services.update_report(report=report, user=request.user, fields=form.cleaned_data, sections=kept)
+            services.update_report(
+                report=report,
+                user=request.user,
+                fields=form.cleaned_data,
+                sections=kept,
+                expected_version=_posted_version(data),
+            )
+        except services.StaleReport as exc:
+            return _render_stale(request, exc.current, str(exc))
         except AssessmentError as exc:
             errors.append(str(exc))
         else:
@@ -92,6 +104,48 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "assessment/report/edit.html",
         {"report": report, "form": form, "formset": formset, "errors": errors, "values": report_values(report)},
         status=400 if request.method == "POST" else 200,
+    )
+
+
+def _posted_version(data) -> int:
+    try:
+        return int(data.get("version") or 0)
+    except ValueError:
+        return 0
+
+
+def _render_stale(request: HttpRequest, report: Report, message: str) -> HttpResponse:
+    """The edit page again after a refused stale save: the user's input kept, the saved content shown beside it.
+
+    The form now carries the current version, and its sections are offered as new ones (the ones it was loaded
+    with may have been replaced), so that saving again — after reading what is saved — is a deliberate choice.
+    """
+    report = Report.objects.select_related("organization", "assessment").get(pk=report.pk)
+    current = [
+        (str(Report._meta.get_field(name).verbose_name), getattr(report, name)) for name in services.REPORT_FIELDS
+    ]
+    current_sections = list(report.sections.order_by("order"))
+    data = request.POST.copy()
+    data["version"] = str(report.version)
+    data["sections-INITIAL_FORMS"] = "0"
+    deleted = {k[: -len("DELETE")] for k in data if k.startswith("sections-") and k.endswith("-DELETE") and data[k]}
+    for key in [k for k in data if k.endswith("-id") or any(k.startswith(prefix) for prefix in deleted)]:
+        if key.startswith("sections-"):
+            del data[key]  # sections the user removed stay removed; the others come back as new ones
+    editing = Report.objects.get(pk=report.pk)  # the form's own copy: validating it changes it in memory
+    return render(
+        request,
+        "assessment/report/edit.html",
+        {
+            "report": report,
+            "form": ReportForm(data, instance=editing),
+            "formset": SectionFormSet(data, queryset=ReportSection.objects.none(), prefix="sections"),
+            "errors": [message],
+            "values": report_values(report),
+            "current": current,
+            "current_sections": current_sections,
+        },
+        status=409,
     )
 
 
@@ -111,6 +165,7 @@ def report_job_start(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 @login_required
 def report_job_status(request: HttpRequest, job_pk: int) -> JsonResponse:
+    services.fail_abandoned_jobs()
     job = get_object_or_404(ReportJob.objects.for_user(request.user), pk=job_pk)
     data = {
         "status": job.status,

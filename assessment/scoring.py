@@ -41,6 +41,9 @@ def parse_score(raw: object, max_score: Decimal) -> Decimal | None:
         raise ScoreInputError(f"得分“{raw}”不是数字。") from None
     if not value.is_finite():
         raise ScoreInputError(f"得分“{raw}”不是数字。")
+    if abs(value.adjusted()) > 6:
+        # 1e999999999 is a number, but no score: refuse it before any arithmetic could overflow.
+        raise ScoreInputError(f"得分“{str(raw)[:20]}”不是有效的分数。")
     if value < 0:
         raise ScoreInputError("得分不能为负数。")
     if value > max_score:

@@ -14,7 +14,8 @@ from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Organization, User
@@ -32,6 +33,10 @@ from assessment.models import (
 )
 from assessment.selectors import standard_spec
 from assessment.standard_files import StandardSpec
+from audit import services as audit
+from audit.models import AuditEvent
+
+Audit = AuditEvent.Action
 
 
 class AssessmentError(Exception):
@@ -42,6 +47,21 @@ class StandardNotPublishable(AssessmentError):
     def __init__(self, problems: Sequence[str]):
         self.problems = list(problems)
         super().__init__("标准不能发布：" + "".join(self.problems))
+
+
+def when_text(moment) -> str:
+    return f"{timezone.localtime(moment):%Y年%-m月%-d日 %H:%M}" if moment else "此前"
+
+
+class StaleScore(AssessmentError):
+    """The score was saved by someone else after the form was loaded: nothing was saved (no lost update)."""
+
+    def __init__(self, current: Score | None):
+        self.current = current
+        value = "未评分" if current is None or current.score is None else f"{scoring.normalize(current.score)}分"
+        who = str(current.scored_by) if current is not None and current.scored_by_id else "他人"
+        when = when_text(current.scored_at if current is not None else None)
+        super().__init__(f"该指标已被{who}于{when}修改，您的修改未保存；当前得分为{value}，请刷新后重新填写。")
 
 
 # --- the standard -------------------------------------------------------------------------------
@@ -78,8 +98,24 @@ def _create_structure(standard: Standard, spec: StandardSpec) -> None:
             )
 
 
+def _standard_lines(spec: StandardSpec) -> dict[str, str]:
+    """The standard as one line per part, so that the audit trail shows which parts a reload changed."""
+    n = audit.plain
+    lines = {
+        "标准": f"{spec.issuer}；适用{spec.year_from}—{spec.year_to or ''}年度；总分{n(spec.total_max)}；说明：{spec.note}"
+    }
+    for system in spec.systems:
+        lines[f"体系“{system.name}”"] = f"满分{n(system.max_score)}；{len(system.indicators)}个指标"
+        for i in system.indicators:
+            rules = "；".join(f"{r.kind} {r.description} {n(r.points)}/{n(r.cap)}" for r in i.rules)
+            lines[f"指标{i.code}"] = (
+                f"{i.name}；满分{n(i.max_score)}；责任部门：{i.department}；评分标准：{i.criteria}；规则：{rules or '无'}"
+            )
+    return lines
+
+
 @transaction.atomic
-def load_standard(*, spec: StandardSpec) -> tuple[Standard, str]:
+def load_standard(*, spec: StandardSpec, actor: User | None = None) -> tuple[Standard, str]:
     """Create or update the standard named in ``spec``; loading the same file twice changes nothing.
 
     Returns the standard and what happened: "created", "updated" or "unchanged".
@@ -87,14 +123,16 @@ def load_standard(*, spec: StandardSpec) -> tuple[Standard, str]:
     standard = Standard.objects.select_for_update().filter(name=spec.name, version=spec.version).first()
     if standard is not None and standard_spec(standard).content() == spec.content():
         if spec.publish and not standard.is_published:
-            publish_standard(standard=standard)
+            publish_standard(standard=standard, actor=actor)
             return standard, "updated"
         return standard, "unchanged"
+    before: dict[str, str] = {}
     if standard is None:
         standard = Standard(name=spec.name, version=spec.version)
         outcome = "created"
     else:
         ensure_standard_editable(standard)
+        before = _standard_lines(standard_spec(standard))
         standard.systems.all().delete()
         outcome = "updated"
     standard.issuer = spec.issuer
@@ -104,13 +142,20 @@ def load_standard(*, spec: StandardSpec) -> tuple[Standard, str]:
     standard.note = spec.note
     standard.save()
     _create_structure(standard, spec)
+    audit.record(
+        actor=actor,
+        action=Audit.CREATE if outcome == "created" else Audit.UPDATE,
+        obj=standard,
+        changes=audit.diff(before, _standard_lines(spec)),
+        note="载入标准文件",
+    )
     if spec.publish:
-        publish_standard(standard=standard)
+        publish_standard(standard=standard, actor=actor)
     return standard, outcome
 
 
 @transaction.atomic
-def publish_standard(*, standard: Standard) -> None:
+def publish_standard(*, standard: Standard, actor: User | None = None) -> None:
     locked = Standard.objects.select_for_update().get(pk=standard.pk)
     if locked.is_published:
         standard.refresh_from_db()
@@ -129,11 +174,18 @@ def publish_standard(*, standard: Standard) -> None:
     locked.status = Standard.Status.PUBLISHED
     locked.published_at = timezone.now()
     locked.save(update_fields=["status", "published_at"])
+    audit.record(
+        actor=actor,
+        action=Audit.PUBLISH,
+        obj=locked,
+        changes={"status": [Standard.Status.DRAFT.label, Standard.Status.PUBLISHED.label]},
+        note="发布后冻结，不能再修改",
+    )
     standard.status, standard.published_at = locked.status, locked.published_at
 
 
 @transaction.atomic
-def copy_standard(*, standard: Standard) -> Standard:
+def copy_standard(*, standard: Standard, actor: User | None = None) -> Standard:
     """A new draft version with the same systems, indicators and rules, for the admin to edit."""
     latest = Standard.objects.filter(name=standard.name).order_by("-version").values_list("version", flat=True)
     copy = Standard.objects.create(
@@ -146,7 +198,15 @@ def copy_standard(*, standard: Standard) -> Standard:
         note=standard.note,
         based_on=standard,
     )
-    _create_structure(copy, standard_spec(standard))
+    spec = standard_spec(standard)
+    _create_structure(copy, spec)
+    audit.record(
+        actor=actor,
+        action=Audit.CREATE,
+        obj=copy,
+        changes=audit.diff({}, _standard_lines(spec)),
+        note=f"复制自“{standard}”",
+    )
     return copy
 
 
@@ -187,6 +247,17 @@ def rule_score(indicator: Indicator, counts: Mapping[int, int]) -> Decimal:
     )
 
 
+def _score_state(score: Score | None, rules: Sequence[RuleItem]) -> dict[str, object]:
+    """What the trail compares for a score: its value, its justification and each rule item's count."""
+    if score is None:
+        return {}
+    counts = dict(RuleCount.objects.filter(score=score).values_list("rule_item_id", "occurrences"))
+    state: dict[str, object] = {"score": audit.plain(score.score), "justification": score.justification}
+    for rule in rules:
+        state[f"{rule.get_kind_display()}次数：{rule.description}"] = counts.get(rule.pk, 0)
+    return state
+
+
 @transaction.atomic
 def save_score(
     *,
@@ -198,32 +269,71 @@ def save_score(
     rule_counts: Mapping[int, int] | None = None,
     new_evidence: Sequence[UploadedFile] = (),
     evidence_max_bytes: int = 20 * 1024 * 1024,
+    expected_version: int | None = None,
 ) -> Score:
     """Save one indicator's score, justification and new evidence files, all or nothing.
 
     Indicators with rule items get their score from the counts of each rule item.
+
+    ``expected_version`` is the score's version when the form was loaded (0: there was no score yet). A save
+    against any other version raises StaleScore and saves nothing. The check is made by the database: the
+    UPDATE only matches the row while it still has the version that was read (``WHERE pk = … AND version = …``),
+    and a first score is an INSERT that the unique constraint refuses if someone else inserted it first.
+    None skips the comparison with the form (commands, the demo) but not the database check.
     """
     assessment = _lock(assessment)
     _ensure_can_score(assessment, user)
     extensions = [check_evidence_file(f, max_bytes=evidence_max_bytes) for f in new_evidence]
     if indicator.system.standard_id != assessment.standard_id:
         raise AssessmentError("该指标不属于本次自评所用的标准。")
-    score, _ = Score.objects.select_for_update().get_or_create(assessment=assessment, indicator=indicator)
     rules = list(indicator.rule_items.all())
+    counts: dict[int, int] = {}
     if rules:
         counts = {r.pk: int((rule_counts or {}).get(r.pk, 0)) for r in rules}
         value = rule_score(indicator, counts)
-        for rule in rules:
-            RuleCount.objects.update_or_create(score=score, rule_item=rule, defaults={"occurrences": counts[rule.pk]})
     elif value is not None:
         value = scoring.parse_score(value, indicator.max_score)
-    score.score = value
-    score.justification = justification
-    score.scored_by = user
-    score.scored_at = timezone.now()
-    score.save()
+    scores = Score.objects.select_related("scored_by")
+    score = scores.filter(assessment=assessment, indicator=indicator).first()
+    if expected_version is not None and (score.version if score else 0) != expected_version:
+        raise StaleScore(score)
+    before = _score_state(score, rules)
+    values = {"score": value, "justification": justification, "scored_by": user, "scored_at": timezone.now()}
+    if score is None:
+        try:
+            with transaction.atomic():
+                score = Score.objects.create(assessment=assessment, indicator=indicator, **values)
+        except IntegrityError:
+            # another save inserted this indicator's score between our read and our insert
+            raise StaleScore(scores.filter(assessment=assessment, indicator=indicator).first()) from None
+    else:
+        claimed = Score.objects.filter(pk=score.pk, version=score.version).update(**values, version=F("version") + 1)
+        if not claimed:
+            raise StaleScore(scores.filter(pk=score.pk).first())
+        score.refresh_from_db()
+    for rule in rules:
+        RuleCount.objects.update_or_create(score=score, rule_item=rule, defaults={"occurrences": counts[rule.pk]})
+    changes = audit.diff(before, _score_state(score, rules))
+    where = f"{assessment} 指标{indicator.code}“{indicator.name}”"
+    if changes:
+        audit.record(
+            actor=user,
+            action=Audit.UPDATE if before else Audit.CREATE,
+            obj=score,
+            organization=assessment.organization_id,
+            changes=changes,
+            note=where,
+        )
     for uploaded, extension in zip(new_evidence, extensions, strict=True):
-        _store_evidence(score=score, user=user, uploaded=uploaded, extension=extension)
+        evidence = _store_evidence(score=score, user=user, uploaded=uploaded, extension=extension)
+        audit.record(
+            actor=user,
+            action=Audit.CREATE,
+            obj=evidence,
+            organization=assessment.organization_id,
+            changes=audit.created(evidence, ["original_name", "size"]),
+            note=f"{where}的佐证材料",
+        )
     return score
 
 
@@ -273,7 +383,16 @@ def _store_evidence(*, score: Score, user: User, uploaded: UploadedFile, extensi
 
 @transaction.atomic
 def remove_evidence(*, evidence: Evidence, user: User) -> None:
-    _ensure_can_score(_lock(evidence.score.assessment), user)
+    assessment = _lock(evidence.score.assessment)
+    _ensure_can_score(assessment, user)
+    audit.record(
+        actor=user,
+        action=Audit.DELETE,
+        obj=evidence,
+        organization=assessment.organization_id,
+        changes=audit.deleted(evidence, ["original_name", "size", "uploaded_by", "uploaded_at"]),
+        note=f"{assessment} 指标{evidence.score.indicator.code}的佐证材料",
+    )
     stored = evidence.file
     evidence.delete()
     transaction.on_commit(lambda: stored.storage.delete(stored.name))
@@ -337,6 +456,13 @@ def move_assessment(*, assessment: SelfAssessment, user: User, action: str, reas
     WorkflowEvent.objects.create(
         assessment=assessment, action=action, from_status=source, to_status=target, actor=user, reason=reason
     )
+    audit.record(
+        actor=user,
+        action=Audit.WORKFLOW,
+        obj=assessment,
+        changes={"status": [SelfAssessment.Status(source).label, SelfAssessment.Status(target).label]},
+        note=label + (f"：{reason}" if reason else ""),
+    )
     return assessment
 
 
@@ -359,7 +485,12 @@ class ImportedRow:
 
 @transaction.atomic
 def import_scores(*, assessment: SelfAssessment, user: User, rows: Sequence[ImportedRow]) -> int:
-    """Apply a parsed 评分表: all rows or none. Returns how many indicators changed."""
+    """Apply a parsed 评分表: all rows or none. Returns how many indicators changed.
+
+    A bulk operation on the current values: the workbook carries no versions, so rows are not checked against
+    one. Rows equal to what is stored are skipped; each changed score gets a new version (a scoring form opened
+    before the import is then refused), and the whole import is one audit event with every old and new value.
+    """
     assessment = _lock(assessment)
     _ensure_can_score(assessment, user)
     indicators = {
@@ -392,13 +523,27 @@ def import_scores(*, assessment: SelfAssessment, user: User, rows: Sequence[Impo
         changes.append((indicator, row.score, row.justification))
     if errors:
         raise ScoreImportError(errors)
+    trail: dict[str, list] = {}
     for indicator, value, text in changes:
-        score, _ = Score.objects.get_or_create(assessment=assessment, indicator=indicator)
-        score.score = value
-        score.justification = text
-        score.scored_by = user
-        score.scored_at = timezone.now()
-        score.save()
+        values = {"score": value, "justification": text, "scored_by": user, "scored_at": timezone.now()}
+        current = existing.get(indicator.pk)
+        if current is None:
+            Score.objects.create(assessment=assessment, indicator=indicator, **values)
+        else:
+            Score.objects.filter(pk=current.pk).update(**values, version=F("version") + 1)
+        trail.update(
+            {
+                f"{indicator.code} 得分": [audit.plain(current.score if current else None), audit.plain(value)],
+                f"{indicator.code} 自评说明": [current.justification if current else "", text],
+            }
+        )
+    audit.record(
+        actor=user,
+        action=Audit.IMPORT,
+        obj=assessment,
+        changes=audit.diff({k: v[0] for k, v in trail.items()}, {k: v[1] for k, v in trail.items()}),
+        note=f"评分表导入：更新了{len(changes)}个指标",
+    )
     return len(changes)
 
 

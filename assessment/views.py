@@ -97,10 +97,13 @@ def _render_sheet(request: HttpRequest, assessment: SelfAssessment, bound: Score
         for row in block.rows:
             if bound is not None and bound.indicator.pk == row.indicator.pk:
                 row.form = bound
+                counts = row.rule_counts
+                row.current_rules = [(rule.description, counts.get(rule.pk, 0)) for rule in row.rule_items]
             else:
                 initial = {
                     "score": "" if row.value is None else scoring.normalize(row.value),
                     "justification": row.justification,
+                    "version": row.score.version if row.score else 0,
                 }
                 initial.update({f"rule_{k}": v for k, v in row.rule_counts.items()})
                 row.form = ScoreForm(indicator=row.indicator, initial=initial)
@@ -144,13 +147,29 @@ def score_edit(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse
             rule_counts=form.rule_counts(),
             new_evidence=form.cleaned_data["evidence"],
             evidence_max_bytes=settings.EVIDENCE_MAX_BYTES,
+            expected_version=form.loaded_version,
         )
+    except services.StaleScore as exc:
+        messages.error(request, f"指标{indicator.code}未保存：{exc}")
+        return _render_sheet(request, assessment, bound=_stale_form(form, indicator, exc), status=409)
     except services.AssessmentError as exc:
         messages.error(request, f"指标{indicator.code}未保存：{exc}")
         return redirect("assessment:score-sheet", pk=assessment.pk)
     messages.success(request, f"已保存指标{indicator.code}“{indicator.name}”。")
     query = "" if "mine" not in request.GET else f"?mine={request.GET['mine']}"
     return redirect(reverse("assessment:score-sheet", args=[assessment.pk]) + query + f"#indicator-{indicator.pk}")
+
+
+def _stale_form(form: ScoreForm, indicator: Indicator, exc: services.StaleScore) -> ScoreForm:
+    """The user's input again, with the refusal and the version now current: the page shows the saved values
+    beside it, and saving once more (after reading them) is a deliberate choice, not a lost update."""
+    data = form.data.copy()
+    data[form.add_prefix("version")] = str(exc.current.version if exc.current else 0)
+    stale = ScoreForm(data, indicator=indicator)
+    stale.is_valid()
+    stale.add_error(None, str(exc))
+    stale.is_stale = True
+    return stale
 
 
 def _get_evidence(request: HttpRequest, pk: int, evidence_pk: int) -> Evidence:

@@ -13,5 +13,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("assessments/", include("assessment.urls")),
     path("records/", include("inspections.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]

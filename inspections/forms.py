@@ -15,6 +15,7 @@ from django import forms
 from django.conf import settings
 
 from accounts.models import Department, Organization, User
+from changning_enforce.validators import add_to_text_fields
 from inspections.models import Dispatch, Equipment, Inspection, PenaltyCase, PollutionSource, Training, split_names
 from inspections.validators import credit_code_problem, normalize_credit_code
 
@@ -27,12 +28,18 @@ def date_input() -> forms.DateInput:
 class OrgRecordForm(forms.ModelForm):
     #: fields that, together with the organisation, identify a record (as the ledger does)
     org_unique: tuple[str, ...] = ()
+    # The record's version when the edit page was loaded; services.save_record refuses a stale one.
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.organization = organization
         if self.instance._state.adding:
             self.instance.organization = organization
+            del self.fields["version"]
+        else:
+            self.fields["version"].initial = self.instance.version
+        add_to_text_fields(self)
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
                 field.widget = date_input()
@@ -41,6 +48,11 @@ class OrgRecordForm(forms.ModelForm):
         for name in ("department",):
             if name in self.fields:
                 self.fields[name].queryset = Department.objects.filter(organization=organization)
+
+    @property
+    def loaded_version(self) -> int:
+        """The version the user saw; an edit without one is treated as stale rather than trusted."""
+        return self.cleaned_data.get("version") or 0
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -52,6 +52,7 @@ class PollutionSource(models.Model):
     address = models.CharField("地址", max_length=200, blank=True)
     industry = models.CharField("行业", max_length=100, blank=True)
     category = models.CharField("监管类别", max_length=20, choices=Category.choices, default=Category.GENERAL)
+    version = models.PositiveIntegerField("版本", default=1, editable=False)  # optimistic lock, see services.records
 
     objects = OrgScopedQuerySet.as_manager()
 
@@ -96,6 +97,7 @@ class Dispatch(models.Model):
         Department, verbose_name="部门", on_delete=models.SET_NULL, null=True, blank=True, related_name="dispatches"
     )
     note = models.TextField("备注", max_length=1000, blank=True)
+    version = models.PositiveIntegerField("版本", default=1, editable=False)  # optimistic lock, see services.records
 
     objects = RecordQuerySet.as_manager()
 
@@ -152,6 +154,7 @@ class Inspection(models.Model):
     )
     result = models.CharField("检查结果", max_length=20, choices=Result.choices, default=Result.CLEAR)
     findings = models.TextField("问题描述", max_length=1000, blank=True)
+    version = models.PositiveIntegerField("版本", default=1, editable=False)  # optimistic lock, see services.records
 
     objects = RecordQuerySet.as_manager()
 
@@ -200,6 +203,7 @@ class PenaltyCase(models.Model):
         "罚款金额（元）", max_digits=12, decimal_places=2, default=ZERO, validators=[MinValueValidator(ZERO)]
     )
     transferred_to_police = models.BooleanField("移送公安（行刑衔接）", default=False)
+    version = models.PositiveIntegerField("版本", default=1, editable=False)  # optimistic lock, see services.records
 
     objects = RecordQuerySet.as_manager()
 
@@ -266,6 +270,7 @@ class Equipment(models.Model):
     category = models.CharField("类别", max_length=20, choices=Category.choices)
     purchased_on = models.DateField("购置日期")
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.IN_USE)
+    version = models.PositiveIntegerField("版本", default=1, editable=False)  # optimistic lock, see services.records
 
     objects = RecordQuerySet.as_manager()
 
@@ -302,6 +307,7 @@ class Training(models.Model):
     hours = models.DecimalField(
         "学时", max_digits=5, decimal_places=1, default=ZERO, validators=[MinValueValidator(ZERO)]
     )
+    version = models.PositiveIntegerField("版本", default=1, editable=False)  # optimistic lock, see services.records
 
     objects = RecordQuerySet.as_manager()
 
@@ -340,6 +346,8 @@ class LedgerImport(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    # where the upload came from, for the audit trail of the import the worker performs later
+    uploaded_from = models.GenericIPAddressField("上传地址", null=True, blank=True)
     original_name = models.CharField("文件名", max_length=255)
     file = models.FileField("文件", upload_to=ledger_upload_to, max_length=200)
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.QUEUED)

@@ -76,7 +76,7 @@ def restore_backup(archive: Path) -> dict[str, int]:
     if Organization.objects.exists():
         raise BackupError("目标数据库不是空的（已有机构数据），为避免覆盖，拒绝恢复。请先 migrate 一个空数据库。")
     try:
-        tar = tarfile.open(archive, "r:gz")
+        tar = tarfile.open(archive, "r:gz")  # noqa: SIM115  (closed by the with-block below; open errors are ours)
     except (OSError, tarfile.TarError) as exc:
         raise BackupError(f"无法读取备份文件 {archive}：{exc}") from exc
     with tar, tempfile.TemporaryDirectory() as scratch:

@@ -5,10 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group
+from django.http import HttpRequest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import roles
+from accounts.middleware import start_session_clock
 from accounts.models import Department, Organization, User
+from accounts.otp import needs_second_factor
 
 STANDARD_FILE = Path(__file__).resolve().parent.parent / "assessment" / "standards" / "shanghai.yaml"
 
@@ -98,3 +105,44 @@ def adam(city) -> User:
     user.is_staff = True
     user.save()
     return user
+
+
+class FullyAuthenticatedClient(Client):
+    """The test client for tests of other features: force_login() also completes the second factor.
+
+    Leaders, admins and staff must pass TOTP before they reach any page (accounts/middleware.py). A test of the
+    workflow or the admin logs in as a leader or admin who has done that, as a real one would have, so this
+    client does what django_otp.login() does after a right code: it gives the user a confirmed TOTP device and
+    records it in the session, and starts the session clock as the login page does. login() passes a request,
+    as django-axes requires of every authenticate() call.
+
+    Tests of the sign-in controls themselves (tests/accounts/) use a plain django.test.Client, on which the
+    second factor is not completed.
+    """
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        session = self.session
+        start_session_clock(session)  # as accounts.views.LoginView does
+        # a fresh copy, so the fixture's user object keeps no permission cache from this check
+        if needs_second_factor(type(user).objects.get(pk=user.pk)):
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+                user=user, name="测试身份验证器"
+            )
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+    def login(self, **credentials):
+        request = HttpRequest()
+        request.META["REMOTE_ADDR"] = "127.0.0.1"
+        user = authenticate(request, **credentials)
+        if user is None:
+            return False
+        self.force_login(user, backend=user.backend)
+        return True
+
+
+@pytest.fixture
+def client() -> FullyAuthenticatedClient:
+    """Overrides pytest-django's ``client``: see FullyAuthenticatedClient."""
+    return FullyAuthenticatedClient()

@@ -34,6 +34,8 @@ class Report(models.Model):
     printed_on = models.DateField("印发日期")
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
+    # Optimistic lock for the edit page (reports.services.update_report), as on Score.
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
 
     objects = OrgScopedQuerySet.as_manager()
 
@@ -170,6 +172,8 @@ class ReportJob(models.Model):
     pdf = models.BinaryField(null=True, blank=True)
     issued = models.ForeignKey(IssuedReport, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # where the request came from, for the audit trail of the sign-off the worker performs later
+    requested_from = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -74,6 +74,9 @@ class Score(models.Model):
         related_name="+",
     )
     scored_at = models.DateTimeField("评分时间", null=True, blank=True)
+    # Optimistic lock: the scoring form carries the version it was loaded with; services.save_score refuses
+    # a save whose version is no longer the one in the database (docs/audit.md "不丢失修改").
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
 
     objects = ScoreQuerySet.as_manager()
 

@@ -6,10 +6,12 @@ import calendar
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Organization, User
@@ -18,7 +20,13 @@ from assessment.reports import signing
 from assessment.reports.content import report_values, unknown_placeholders
 from assessment.reports.demo import SECTIONS_2023
 from assessment.reports.pdf import build_report_pdf
-from assessment.services import AssessmentError
+from assessment.services import AssessmentError, when_text
+from audit import services as audit
+from audit.context import current_ip, using_ip
+from audit.models import AuditEvent
+from audit.selectors import last_change
+
+Audit = AuditEvent.Action
 
 SIGN_PERMISSION = "assessment.sign_report"
 EDIT_PERMISSION = "assessment.change_report"
@@ -124,10 +132,45 @@ REPORT_FIELDS = (
 )
 
 
+class StaleReport(AssessmentError):
+    """The report was changed after the edit page was loaded: nothing was saved (no lost update)."""
+
+    def __init__(self, current: Report):
+        self.current = current
+        event = last_change(current)
+        who = event.actor_name if event is not None else "他人"
+        super().__init__(
+            f"该报告已被{who}于{when_text(current.updated_at)}修改，您的修改未保存；"
+            f"当前内容见下方“当前保存的内容”，请刷新后重新填写。"
+        )
+
+
+def _section_lines(sections) -> dict[str, str]:
+    return {
+        f"第{i}节": f"{ReportSection.Level(s.level).label}｜{s.heading.strip()}｜{s.body.strip()}"
+        for i, s in enumerate((s for s in sections if s.heading.strip() or s.body.strip()), start=1)
+    }
+
+
 @transaction.atomic
-def update_report(*, report: Report, user: User, fields: dict, sections: Sequence[SectionData]) -> Report:
+def update_report(
+    *,
+    report: Report,
+    user: User,
+    fields: dict,
+    sections: Sequence[SectionData],
+    expected_version: int | None = None,
+) -> Report:
+    """Save the edit page. ``expected_version`` is the version the page was loaded with; a save against any
+    other version raises StaleReport and changes nothing. The database makes the check: the version is claimed
+    with ``UPDATE … WHERE pk = … AND version = …`` before anything else is written."""
     report = Report.objects.select_for_update().get(pk=report.pk)
     _ensure_may_edit(report, user)
+    version = report.version if expected_version is None else expected_version
+    if not Report.objects.filter(pk=report.pk, version=version).update(version=F("version") + 1):
+        raise StaleReport(report)
+    report.version = version + 1
+    before = {**audit.snapshot(report, REPORT_FIELDS), **_section_lines(report.sections.order_by("order"))}
     for name in REPORT_FIELDS:
         if name in fields:
             setattr(report, name, fields[name])
@@ -148,13 +191,19 @@ def update_report(*, report: Report, user: User, fields: dict, sections: Sequenc
         for i, s in enumerate(sections, start=1)
         if s.heading.strip() or s.body.strip()
     )
+    changes = audit.diff(before, {**audit.snapshot(report, REPORT_FIELDS), **_section_lines(sections)})
+    audit.record(actor=user, action=Audit.UPDATE, obj=report, changes=changes, note="编辑发文信息和正文")
     return report
 
 
 @transaction.atomic
-def configure_credential(*, organization: Organization, pkcs12_data: bytes, passphrase: str) -> SigningCredential:
+def configure_credential(
+    *, organization: Organization, pkcs12_data: bytes, passphrase: str, actor: User | None = None
+) -> SigningCredential:
     info = signing.check_pkcs12(pkcs12_data, passphrase)
-    credential, _ = SigningCredential.objects.update_or_create(
+    stored = SigningCredential.objects.filter(organization=organization).first()
+    before = audit.snapshot(stored) if stored is not None else {}
+    credential, created = SigningCredential.objects.update_or_create(
         organization=organization,
         defaults={
             "pkcs12": pkcs12_data,
@@ -162,6 +211,14 @@ def configure_credential(*, organization: Organization, pkcs12_data: bytes, pass
             "subject": info.subject,
             "not_after": info.not_after,
         },
+    )
+    # the certificate's subject and validity, never its key or passphrase (audit.services skips those fields)
+    audit.record(
+        actor=actor,
+        action=Audit.CREATE if created else Audit.UPDATE,
+        obj=credential,
+        changes=audit.diff(before, audit.snapshot(credential)),
+        note="配置签名证书",
     )
     return credential
 
@@ -175,10 +232,14 @@ def _ensure_may_sign(report: Report, user: User) -> None:
         raise AssessmentError("报告已签发；如需更正，请先发起更正。")
 
 
-@transaction.atomic
 def issue_report(*, report: Report, user: User, on_step=None) -> IssuedReport:
-    """签发: render the final PDF, sign it, freeze it. A row lock makes two leaders clicking at once issue one."""
-    report = Report.objects.select_for_update().select_related("assessment", "organization").get(pk=report.pk)
+    """签发: render the final PDF, sign it, freeze it.
+
+    The render and the signature happen before the transaction, so the page's progress bar (written by
+    ``on_step``) is visible while they run; the transaction then takes a row lock, checks again that nothing
+    changed and that nobody issued it meanwhile (two leaders clicking at once issue one report), and stores it.
+    """
+    report = Report.objects.select_related("assessment", "organization").get(pk=report.pk)
     _ensure_may_sign(report, user)
     credential = SigningCredential.objects.filter(organization=report.organization).first()
     if credential is None:
@@ -187,6 +248,7 @@ def issue_report(*, report: Report, user: User, on_step=None) -> IssuedReport:
     signing.check_pkcs12(bytes(credential.pkcs12), passphrase)  # refuse before spending a render on it
     step = on_step or (lambda percent, text: None)
     step(20, "正在生成PDF")
+    rendered_version = report.updated_at
     pdf = build_report_pdf(report)
     step(70, "正在数字签名")
     now = timezone.localtime()
@@ -199,8 +261,27 @@ def issue_report(*, report: Report, user: User, on_step=None) -> IssuedReport:
         when=now,
     )
     step(90, "正在保存")
+    return _store_issued(
+        report=report,
+        user=user,
+        signed=signed,
+        now=now,
+        rendered_version=rendered_version,
+        certificate_subject=credential.subject,
+    )
+
+
+@transaction.atomic
+def _store_issued(
+    *, report: Report, user: User, signed: bytes, now, rendered_version, certificate_subject: str
+) -> IssuedReport:
+    report = Report.objects.select_for_update().select_related("assessment", "organization").get(pk=report.pk)
+    _ensure_may_sign(report, user)
+    if report.updated_at != rendered_version:
+        raise AssessmentError("报告在签发过程中被修改，本次未签发；请核对后重新签发。")
     previous = report.versions.filter(superseded_at__isnull=True)
-    version = (report.versions.order_by("-version").values_list("version", flat=True).first() or 0) + 1
+    previous_version = report.versions.order_by("-version").values_list("version", flat=True).first() or 0
+    version = previous_version + 1
     previous.update(superseded_at=now)
     issued = IssuedReport.objects.create(
         report=report,
@@ -210,11 +291,22 @@ def issue_report(*, report: Report, user: User, on_step=None) -> IssuedReport:
         size=len(signed),
         signed_by=user,
         signer_name=report.signatory or str(user),
-        certificate_subject=credential.subject,
+        certificate_subject=certificate_subject,
         signed_at=now,
     )
     report.status = Report.Status.ISSUED
     report.save(update_fields=["status", "updated_at"])
+    audit.record(
+        actor=user,
+        action=Audit.SIGN,
+        obj=report,
+        changes={
+            "status": [Report.Status.DRAFT.label, Report.Status.ISSUED.label],
+            "版本": [previous_version or None, version],
+            "SHA-256": [None, issued.sha256],
+        },
+        note=f"签发第{version}版（{report.doc_number}），签名证书：{certificate_subject}",
+    )
     return issued
 
 
@@ -227,7 +319,15 @@ def start_correction(*, report: Report, user: User) -> Report:
     if report.status != Report.Status.ISSUED:
         raise AssessmentError("报告尚未签发，直接修改即可。")
     report.status = Report.Status.DRAFT
-    report.save(update_fields=["status", "updated_at"])
+    report.version += 1  # an edit page opened before the sign-off is stale now
+    report.save(update_fields=["status", "updated_at", "version"])
+    audit.record(
+        actor=user,
+        action=Audit.WORKFLOW,
+        obj=report,
+        changes={"status": [Report.Status.ISSUED.label, Report.Status.DRAFT.label]},
+        note="发起更正：修改后重新签发将生成新版本",
+    )
     return report
 
 
@@ -239,7 +339,7 @@ def request_job(*, report: Report, user: User, kind: str) -> ReportJob:
         _ensure_may_sign(report, user)
     elif not (user.has_perm("assessment.view_report") and report in Report.objects.for_user(user)):
         raise PermissionDenied
-    job = ReportJob.objects.create(report=report, kind=kind, requested_by=user)
+    job = ReportJob.objects.create(report=report, kind=kind, requested_by=user, requested_from=current_ip())
     from assessment.tasks import report_job_task
 
     transaction.on_commit(lambda: report_job_task.enqueue(job.pk))
@@ -255,6 +355,12 @@ def _progress(job_id: int):
 
 def run_job(*, job_id: int) -> str:
     job = ReportJob.objects.select_related("report", "requested_by").get(pk=job_id)
+    # the worker has no request: the sign-off is audited with the address the job was requested from
+    with using_ip(job.requested_from):
+        return _run_job(job)
+
+
+def _run_job(job: ReportJob) -> str:
     step = _progress(job.pk)
     step(5, "已开始")
     try:
@@ -278,6 +384,23 @@ def run_job(*, job_id: int) -> str:
         raise
     _finish(job.pk, ReportJob.Status.DONE, message)
     return "done"
+
+
+def fail_abandoned_jobs(*, now=None) -> int:
+    """A render or sign-off whose worker died is failed after JOB_ABANDONED_SECONDS, never left "running".
+
+    A sign-off is one transaction, so an interrupted one left the report unsigned; it can simply be run again.
+    """
+    now = now or timezone.now()
+    limit = now - timedelta(seconds=settings.JOB_ABANDONED_SECONDS)
+    return ReportJob.objects.filter(
+        status__in=[ReportJob.Status.QUEUED, ReportJob.Status.RUNNING], progress__gt=0, created_at__lt=limit
+    ).update(
+        status=ReportJob.Status.FAILED,
+        message="任务进程在处理过程中中断，报告未签发（未做任何修改）；请重新点击生成或签发。",
+        finished_at=now,
+        step="",
+    )
 
 
 def _finish(job_id: int, status: str, message: str) -> None:

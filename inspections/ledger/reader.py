@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -18,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from changning_enforce.uploads import WorkbookFileError, check_xlsx_bytes
+from changning_enforce.uploads import WorkbookFileError, check_xlsx_bytes, row_tags, worksheet_rows
 from inspections.ledger.layout import (
     CASES,
     DISPATCHES,
@@ -43,15 +42,20 @@ from inspections.ledger.rows import (
     TrainingRow,
 )
 from inspections.models import PenaltyCase, split_names
-from inspections.validators import credit_code_problem, normalize_credit_code
+from inspections.validators import credit_code_problem, invisible_characters, normalize_credit_code
 
 # Past this many problems the rest are counted, not listed: a wholly wrong 100,000-row file would
 # otherwise produce an error report larger than the file itself.
 MAX_LISTED_PROBLEMS = 20_000
 PROGRESS_EVERY = 2_000
+# Twice the size the import is built and measured for (docs/records.md: 100,000 rows in about 15 s and
+# 230 MB); a sheet filled to Excel's 1,048,576 rows is refused before its cells are read.
+MAX_ROWS = 200_000
+EXCEL_MAX_ROW = 1_048_576
 MONEY_MAX = Decimal("9999999999.99")
 HOURS_MAX = Decimal("9999.9")
 DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+DATE_MIN_YEAR, DATE_MAX_YEAR = 1990, 2100
 DATE_HINT = "请填写 Excel 日期，或“2023-03-05”“2023年3月5日”格式的文字"
 
 
@@ -78,20 +82,20 @@ def _text(value: object) -> str:
 
 def _date(value: object) -> date | None:
     if isinstance(value, datetime):
-        return value.date()
+        value = value.date()
     if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        match = DATE_TEXT.match(value.strip())
-        if match:
-            try:
-                parsed = date(*map(int, match.groups()))
-            except ValueError:
-                raise CellError(f"“{_shown(value)}”不是有效日期（没有这一天）") from None
-            if not 1990 <= parsed.year <= 2100:
-                raise CellError(f"“{_shown(value)}”的年份不在1990—2100年之间")
-            return parsed
-    raise CellError(f"“{_shown(value)}”不是日期，{DATE_HINT}")
+        parsed = value
+    elif isinstance(value, str) and (match := DATE_TEXT.match(value.strip())):
+        try:
+            parsed = date(*map(int, match.groups()))
+        except ValueError:
+            raise CellError(f"“{_shown(value)}”不是有效日期（没有这一天）") from None
+    else:
+        raise CellError(f"“{_shown(value)}”不是日期，{DATE_HINT}")
+    # The same range for Excel dates as for typed ones: 1900-01-01 is what an empty date cell shows as.
+    if not DATE_MIN_YEAR <= parsed.year <= DATE_MAX_YEAR:
+        raise CellError(f"“{_shown(value)}”的年份不在{DATE_MIN_YEAR}—{DATE_MAX_YEAR}年之间")
+    return parsed
 
 
 def _decimal(value: object, *, places: int, maximum: Decimal, unit: str) -> Decimal:
@@ -106,10 +110,11 @@ def _decimal(value: object, *, places: int, maximum: Decimal, unit: str) -> Deci
         raise CellError(f"“{_shown(value)}”不是数字")
     if number < 0:
         raise CellError(f"不能为负数（填写的是{_shown(value)}）")
-    if number != number.quantize(Decimal(1).scaleb(-places)):
-        raise CellError(f"“{_shown(value)}”最多保留{places}位小数")
+    # Checked before rounding: quantize() cannot hold "1e999999999" to two places and would raise.
     if number > maximum:
         raise CellError(f"“{_shown(value)}”超过上限{maximum}")
+    if number != number.quantize(Decimal(1).scaleb(-places)):
+        raise CellError(f"“{_shown(value)}”最多保留{places}位小数")
     return number.quantize(Decimal(1).scaleb(-places))
 
 
@@ -139,6 +144,10 @@ def parse_cell(column: Column, value: object) -> object:
     """The cell's value as the column's type; raises CellError with the reason in Chinese."""
     if isinstance(value, str) and not value.strip():
         value = None
+    if isinstance(value, str) and (hidden := invisible_characters(value)):
+        # Zero-width and direction-override characters make two different codes look the same, and
+        # control characters cannot be written back to an .xlsx: both are refused, named by code point.
+        raise CellError(f"“{_shown(value)}”含有不可见字符（{'、'.join(hidden)}），请删除后重新填写")
     if value is None:
         if column.required:
             raise CellError("不能为空")
@@ -184,6 +193,7 @@ class _Collector:
         self.problems: list[Problem] = []
         self.unlisted = 0
         self.rows_read = 0
+        self.current_row = 1
         self._progress = progress
 
     def add(self, problem: Problem) -> None:
@@ -199,24 +209,27 @@ class _Collector:
 
 
 def check_ledger_file(data: bytes, *, max_bytes: int) -> None:
-    """File-level checks, cheap enough to run in the request before the upload is queued."""
+    """File-level checks, cheap enough to run in the request before the upload is queued.
+
+    Empty, too large, not a zip, too many entries or too large unpacked, macro-enabled (.xlsm): see
+    ``changning_enforce.uploads.check_xlsx_bytes``; then the rows of each sheet, counted in its XML.
+    """
     try:
         check_xlsx_bytes(data, max_bytes=max_bytes)
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = archive.namelist()
-            content_types = archive.read("[Content_Types].xml")
+        counts = worksheet_rows(data)
     except WorkbookFileError as exc:
         raise LedgerError([Problem("", None, "", str(exc))]) from None
-    # A macro-enabled workbook (.xlsm) is a valid zip that openpyxl would open; its macros are a risk we
-    # never need, so it is refused rather than silently stripped.
-    if any(n.lower().endswith("vbaproject.bin") for n in names) or b"macroEnabled" in content_types:
+    total = sum(max(n - 1, 0) for n in counts.values())  # less each sheet's header row
+    if total > MAX_ROWS:
+        title, largest = max(counts.items(), key=lambda item: item[1])
         raise LedgerError(
             [
                 Problem(
-                    "",
+                    title,
                     None,
                     "",
-                    "上传的文件是启用宏的工作簿（.xlsm），不予导入；请在 Excel 中另存为“Excel 工作簿（.xlsx）”后上传。",
+                    f"有{largest}行，全部工作表合计{total}行数据，超过每次导入的上限{MAX_ROWS}行；"
+                    "请删除多余的行，或分成几个文件分别上传。",
                 )
             ]
         )
@@ -231,9 +244,9 @@ def count_rows(ws: object) -> int:
     with ws.parent._archive.open(path) as part:
         while chunk := part.read(1 << 20):
             block = tail + chunk
-            total += block.count(b"<row ") + block.count(b"<row>")
+            total += row_tags(block)
             tail = block[-5:]
-            total -= tail.count(b"<row ") + tail.count(b"<row>")
+            total -= row_tags(tail)
     return max(total - 1, 0)
 
 
@@ -273,7 +286,25 @@ def read_ledger(
             on_total(sum(count_rows(ws) for _, ws in sheets))
         for sheet, ws in sheets:
             ledger.sheets.append(sheet.title)
-            _read_sheet(sheet, ws.iter_rows(), ledger, collector)
+            # The <dimension> a file declares may be wrong (some programs always write "A1"); read-only
+            # openpyxl would silently stop at it, so every row present is read instead.
+            ws.reset_dimensions()
+            try:
+                _read_sheet(sheet, ws.iter_rows(), ledger, collector)
+            except (LedgerError, MemoryError):
+                raise
+            except Exception:  # the XML of the sheet is damaged: openpyxl fails while streaming it
+                raise LedgerError(
+                    [
+                        Problem(
+                            sheet.title,
+                            None,
+                            "",
+                            f"内容已损坏，第{collector.current_row}行附近无法读取（不是 Excel 能正常保存的内容）；"
+                            "请在 Excel 中打开并另存为“Excel 工作簿（.xlsx）”后重新上传。",
+                        )
+                    ]
+                ) from None
         if progress is not None:
             progress(collector.rows_read)
     finally:
@@ -310,7 +341,9 @@ def _header_map(sheet: Sheet, header_cells: Iterable, collector: _Collector) -> 
 
 def _read_sheet(sheet: Sheet, rows: Iterable, ledger: Ledger, collector: _Collector) -> None:
     rows = iter(rows)
+    collector.current_row = 1
     header = next(rows, None)
+    collector.current_row = 2
     if header is None:
         collector.add(Problem(sheet.title, 1, "", "工作表是空的，缺少第1行表头"))
         return
@@ -319,12 +352,22 @@ def _read_sheet(sheet: Sheet, rows: Iterable, ledger: Ledger, collector: _Collec
         return
     seen: dict[tuple, int] = {}
     build = _BUILDERS[sheet.title]
+    read = 0
     for number, cells in enumerate(rows, start=2):
+        if number > EXCEL_MAX_ROW:
+            # openpyxl fills the gap up to a row number it is given; past Excel's last row it is not a sheet
+            raise LedgerError([Problem(sheet.title, None, "", f"行号超过 Excel 的上限{EXCEL_MAX_ROW}行，文件已损坏。")])
+        collector.current_row = number + 1  # where a damaged sheet stops being readable
         collector.row_read()
         values: dict[str, object] = {}
         raw = [cells[positions[c.header]] if positions[c.header] < len(cells) else None for c in sheet.columns]
         if all(cell is None or cell.value is None or _text(cell.value) == "" for cell in raw):
             continue
+        read += 1
+        if read > MAX_ROWS:  # rows that check_ledger_file() did not count (an unusual XML spelling)
+            raise LedgerError(
+                [Problem(sheet.title, number, "", f"超过每次导入的上限{MAX_ROWS}行；请分成几个文件分别上传。")]
+            )
         ok = True
         for column, cell in zip(sheet.columns, raw, strict=True):
             letter = f"{get_column_letter(positions[column.header] + 1)}{number}"

@@ -6,11 +6,12 @@ functions check the role and the rules.
 
 from inspections.services.imports import run_ledger_import_job, start_ledger_import
 from inspections.services.ledger import ImportSummary, import_ledger
-from inspections.services.records import RecordError, delete_record, save_record
+from inspections.services.records import RecordError, StaleRecord, delete_record, save_record
 
 __all__ = [
     "ImportSummary",
     "RecordError",
+    "StaleRecord",
     "delete_record",
     "import_ledger",
     "run_ledger_import_job",

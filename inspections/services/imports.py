@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from audit.context import current_ip, using_ip
 from inspections.ledger.reader import check_ledger_file, read_ledger
 from inspections.ledger.rows import LedgerError, Problem
 from inspections.models import LedgerImport
@@ -38,7 +41,12 @@ def start_ledger_import(*, user: User, data: bytes, filename: str, max_bytes: in
     # Imported here because the task module imports this one.
     from inspections.tasks import import_ledger_task
 
-    job = LedgerImport(organization_id=user.organization_id, created_by=user, original_name=filename[:255])
+    job = LedgerImport(
+        organization_id=user.organization_id,
+        created_by=user,
+        original_name=filename[:255],
+        uploaded_from=current_ip(),
+    )
     job.file.save(f"ledger-imports/{user.organization_id}/{uuid.uuid4().hex}.xlsx", ContentFile(data), save=False)
     try:
         with transaction.atomic():
@@ -69,9 +77,36 @@ def _fail(job: LedgerImport, problems: list[Problem], unlisted: int = 0) -> None
     )
 
 
+INTERRUPTED = "任务进程在导入过程中中断，未导入任何内容；请重新上传该台账。"
+
+
+def fail_abandoned_imports(*, now: datetime | None = None) -> int:
+    """An import whose worker died mid-way is failed after JOB_ABANDONED_SECONDS, never left "running".
+
+    Nothing of it was written (the rows are written in one transaction at the end), so the same file can be
+    uploaded again. Called whenever an import's state is read, and by `manage.py recover_jobs`.
+    """
+    now = now or timezone.now()
+    limit = now - timedelta(seconds=settings.JOB_ABANDONED_SECONDS)
+    return LedgerImport.objects.filter(status=LedgerImport.Status.RUNNING, started_at__lt=limit).update(
+        status=LedgerImport.Status.FAILED,
+        stage="任务中断，未导入任何内容",
+        errors=[Problem("", None, "", INTERRUPTED).as_dict()],
+        error_count=1,
+        finished_at=now,
+    )
+
+
 def run_ledger_import_job(*, job_id: int, max_bytes: int) -> str:
     """Read and import one queued ledger; the outcome is stored on the job. Returns the final status."""
-    job = LedgerImport.objects.select_related("organization").get(pk=job_id)
+    job = LedgerImport.objects.select_related("organization", "created_by").get(pk=job_id)
+    # the worker has no request: the import is audited with the address the file was uploaded from
+    with using_ip(job.uploaded_from):
+        return _run(job, max_bytes)
+
+
+def _run(job: LedgerImport, max_bytes: int) -> str:
+    job_id = job.pk
     if job.status != LedgerImport.Status.QUEUED:
         # A task that is delivered twice must not import twice.
         return job.status
@@ -87,7 +122,7 @@ def run_ledger_import_job(*, job_id: int, max_bytes: int) -> str:
         )
         del data
         _update(job, stage="正在写入数据库", rows_done=ledger.row_count)
-        summary = import_ledger(organization=job.organization, ledger=ledger)
+        summary = import_ledger(organization=job.organization, ledger=ledger, actor=job.created_by, job=job)
     except LedgerError as exc:
         _fail(job, exc.problems, exc.unlisted)
         return LedgerImport.Status.FAILED

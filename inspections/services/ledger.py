@@ -3,6 +3,11 @@
 Records are keyed as the ledger keys them (出动编号, 出动编号 + 统一社会信用代码, 案件编号, 资产编号,
 培训日期 + 培训主题): a key already present updates that record, a new key adds one, and a row equal
 to what is stored changes nothing, so importing the same file twice is harmless. Nothing is deleted.
+
+An import is a bulk operation on the current values: the workbook carries no versions, so its rows are not
+checked against one. Every record it changes gets a new version (``version = version + 1``), so an edit page
+opened before the import is refused as stale instead of silently undoing the import; and the whole import is
+one audit event with its counts (docs/audit.md).
 """
 
 from __future__ import annotations
@@ -12,8 +17,11 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models import F
 
 from accounts.models import Organization, User
+from audit import services as audit
+from audit.models import AuditEvent
 from inspections.ledger.layout import CASES, DISPATCHES, EQUIPMENT, INSPECTIONS, SHEETS, TRAININGS
 from inspections.ledger.rows import EquipmentRow, Ledger, LedgerError, Problem, TrainingRow
 from inspections.models import Dispatch, Equipment, Inspection, PenaltyCase, PollutionSource, Training
@@ -64,7 +72,9 @@ def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
 
 
 @transaction.atomic
-def import_ledger(*, organization: Organization, ledger: Ledger) -> ImportSummary:
+def import_ledger(
+    *, organization: Organization, ledger: Ledger, actor: User | None = None, job: models.Model | None = None
+) -> ImportSummary:
     # One import at a time per organisation, so two uploads of one file cannot both add its records.
     Organization.objects.select_for_update().filter(pk=organization.pk).exists()
     _check_dispatch_references(organization, ledger)
@@ -119,6 +129,13 @@ def import_ledger(*, organization: Organization, ledger: Ledger) -> ImportSummar
         summary.sheets[TRAININGS.title] = _upsert(
             Training, organization, ("held_on", "topic"), (_model_fields(r) for r in ledger.trainings)
         )
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.IMPORT,
+        obj=job,
+        organization=organization,
+        note="导入执法台账：" + ("；".join(summary_lines(summary.as_dict())) or "没有记录"),
+    )
     return summary
 
 
@@ -220,8 +237,13 @@ def _upsert(
     # Model instances are made a chunk at a time: 100,000 of them at once would take hundreds of MB.
     for chunk in _chunks(to_create):
         model.objects.bulk_create([model(organization=organization, **r) for r in chunk])
+    versioned = any(f.name == "version" for f in model._meta.concrete_fields)
     for chunk in _chunks(to_update if value_fields else []):
-        model.objects.bulk_update([model(organization=organization, **r) for r in chunk], value_fields)
+        rows = [model(organization=organization, **r) for r in chunk]
+        if versioned:  # an edit page opened before the import is stale now
+            for row in rows:
+                row.version = F("version") + 1
+        model.objects.bulk_update(rows, [*value_fields, "version"] if versioned else value_fields)
     outcome.created, outcome.updated = len(to_create), len(to_update)
     return outcome
 

@@ -4,14 +4,37 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.db.models import F
 from django.db.models.deletion import ProtectedError
 from django.forms import ModelForm
+from django.utils import timezone
 
 from accounts.models import User
+from audit import services as audit
+from audit.models import AuditEvent
+from audit.selectors import last_change
 
 
 class RecordError(Exception):
     """A change that breaks a rule; the message is shown to the user as is."""
+
+
+class StaleRecord(RecordError):
+    """The record was changed after its edit page was loaded: nothing was saved (no lost update)."""
+
+    def __init__(self, current: models.Model):
+        self.current = current
+        event = last_change(current, imports_of="inspections.ledgerimport")
+        if event is not None:
+            by = f"{event.actor_name}于{timezone.localtime(event.at):%Y年%-m月%-d日 %H:%M}"
+            how = "通过台账导入" if event.action == AuditEvent.Action.IMPORT else ""
+            changed = f"已被{by}{how}修改"
+        else:
+            changed = "已被他人修改"
+        super().__init__(
+            f"该{current._meta.verbose_name}记录“{current}”{changed}，您的修改未保存；"
+            f"当前内容见下方“当前保存的内容”，请刷新后重新填写。"
+        )
 
 
 ACTIONS = {"add": "新增", "change": "修改", "delete": "删除"}
@@ -27,15 +50,41 @@ def _ensure_may(user: User, action: str, record: models.Model) -> None:
 
 @transaction.atomic
 def save_record(*, user: User, form: ModelForm) -> models.Model:
-    """Save a validated record form (with its many-to-many fields) for the user's own organisation."""
+    """Save a validated record form (with its many-to-many fields) for the user's own organisation.
+
+    An edit must come with the version its page was loaded with (``form.loaded_version``): the version is
+    claimed with ``UPDATE … SET version = version + 1 WHERE pk = … AND version = …`` before anything is written,
+    so of two saves of one loaded page only the first goes through; the other raises StaleRecord.
+    """
     record = form.instance
-    _ensure_may(user, "add" if record._state.adding else "change", record)
-    return form.save()
+    adding = record._state.adding
+    _ensure_may(user, "add" if adding else "change", record)
+    model = type(record)
+    before: dict = {}
+    if not adding:
+        expected = form.loaded_version
+        if not model.objects.filter(pk=record.pk, version=expected).update(version=F("version") + 1):
+            raise StaleRecord(model.objects.get(pk=record.pk))
+        # the stored values: the form has already changed ``record`` in memory
+        before = audit.snapshot(model.objects.get(pk=record.pk))
+        record.version = expected + 1
+    saved = form.save()
+    changes = audit.diff(before, audit.snapshot(saved))
+    if adding or changes:
+        audit.record(
+            actor=user,
+            action=AuditEvent.Action.CREATE if adding else AuditEvent.Action.UPDATE,
+            obj=saved,
+            changes=changes,
+        )
+    return saved
 
 
 @transaction.atomic
 def delete_record(*, user: User, record: models.Model) -> None:
     _ensure_may(user, "delete", record)
+    # written first, in the same transaction: a deletion that is refused takes its event back with it
+    audit.record(actor=user, action=AuditEvent.Action.DELETE, obj=record, changes=audit.deleted(record))
     try:
         record.delete()
     except ProtectedError as exc:

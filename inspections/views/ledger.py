@@ -17,7 +17,7 @@ from inspections.forms import LedgerUploadForm
 from inspections.ledger.rows import LedgerError, Problem
 from inspections.ledger.writer import error_report_workbook, ledger_workbook
 from inspections.models import LedgerImport
-from inspections.services.imports import may_import
+from inspections.services.imports import fail_abandoned_imports, may_import
 from inspections.services.ledger import summary_lines
 from inspections.views.common import TABS, chosen_organization, own_organization, require
 
@@ -87,6 +87,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
 
 
 def _get_job(request: HttpRequest, pk: int, *, with_errors: bool = False) -> LedgerImport:
+    fail_abandoned_imports()
     jobs = LedgerImport.objects.for_user(request.user).select_related("created_by")
     return get_object_or_404(jobs if with_errors else jobs.defer("errors"), pk=pk)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -91,12 +92,60 @@ def _initial(request: HttpRequest, kind: RecordKind) -> dict[str, str]:
     return initial
 
 
-def _render_form(request: HttpRequest, kind: RecordKind, form, record: Model | None, status: int = 200) -> HttpResponse:
+def _render_form(
+    request: HttpRequest,
+    kind: RecordKind,
+    form,
+    record: Model | None,
+    status: int = 200,
+    current: list[tuple[str, str]] | None = None,
+    stale: str = "",
+) -> HttpResponse:
     return render(
         request,
         "inspections/record_form.html",
-        {"kind": kind, "tabs": TABS, "current_tab": f"{kind.name}-list", "form": form, "record": record},
+        {
+            "kind": kind,
+            "tabs": TABS,
+            "current_tab": f"{kind.name}-list",
+            "form": form,
+            "record": record,
+            "current": current,
+            "stale": stale,
+        },
         status=status,
+    )
+
+
+def _shown(field: forms.Field, value) -> str:
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        ids = [getattr(v, "pk", v) for v in value or []]
+        return "、".join(str(o) for o in field.queryset.filter(pk__in=ids)) if ids else ""
+    if isinstance(field, forms.ModelChoiceField):
+        return str(field.queryset.filter(pk=getattr(value, "pk", value)).first() or "") if value else ""
+    if isinstance(field, forms.BooleanField):
+        return "是" if value else "否"
+    if isinstance(field, forms.ChoiceField):
+        return str(dict(field.choices).get(value, value or ""))
+    return "" if value is None else str(value)
+
+
+def _current_values(kind: RecordKind, record: Model) -> list[tuple[str, str]]:
+    """The stored record as its form shows it: (label, value) for every visible field."""
+    shown = kind.form(instance=record, organization=record.organization)
+    return [(str(bf.label), _shown(bf.field, bf.initial)) for bf in shown if not bf.is_hidden]
+
+
+def _stale(request: HttpRequest, kind: RecordKind, form, exc: services.StaleRecord) -> HttpResponse:
+    """Refused as stale: the user's input again, beside the stored values, with the version now current, so
+    that saving once more (after reading them) is a deliberate choice rather than a lost update."""
+    current = exc.current
+    data = form.data.copy()
+    data["version"] = str(current.version)
+    again = kind.form(data, instance=type(current).objects.get(pk=current.pk), organization=current.organization)
+    again.is_valid()
+    return _render_form(
+        request, kind, again, current, status=409, current=_current_values(kind, current), stale=str(exc)
     )
 
 
@@ -125,7 +174,10 @@ def record_edit_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     form = k.form(request.POST or None, instance=record, organization=record.organization)
     if request.method == "POST":
         if form.is_valid():
-            record = services.save_record(user=request.user, form=form)
+            try:
+                record = services.save_record(user=request.user, form=form)
+            except services.StaleRecord as exc:
+                return _stale(request, k, form, exc)
             messages.success(request, f"已保存{k.title}“{record}”。")
             return redirect(_after_save(k, record))
         return _render_form(request, k, form, record, status=400)

@@ -215,6 +215,7 @@ def test_create_and_edit_a_case(as_alice, make):
         "outcome": "fined",
         "fine_yuan": "909150.00",
         "transferred_to_police": "on",
+        "version": case.version,  # the edit page carries the version it was loaded with (docs/audit.md)
     }
     assert as_alice.post(reverse("inspections:case-edit", args=[case.pk]), edit).status_code == 302
     case.refresh_from_db()

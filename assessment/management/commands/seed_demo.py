@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts import roles
+from accounts.demo import DEMO_TOTP_SECRET, ensure_demo_totp_device
 from accounts.models import Department, Organization, User
 from assessment import services
 from assessment.demo import CHANGNING_2023, CHANGNING_2024
@@ -39,6 +40,7 @@ DEMO_USERS = [
     ("city_reviewer", "shanghai", roles.MUNICIPAL_REVIEWER, None, "市局", "复核"),
     ("admin", "shanghai", roles.ADMIN, None, "系统", "管理员"),
 ]
+DEMO_TOTP_USERS = ("changning_leader", "xuhui_leader", "admin")
 
 
 class Command(BaseCommand):
@@ -74,6 +76,10 @@ class Command(BaseCommand):
                 user.save()
                 user.groups.add(Group.objects.get(name=role))
             users[username] = user
+        # Leaders and admins need a second factor; the demo ones share a published secret (README 演示账号).
+        for username in DEMO_TOTP_USERS:
+            if ensure_demo_totp_device(users[username]):
+                self.stdout.write(f"演示身份验证器：{username}（密钥 {DEMO_TOTP_SECRET}）")
 
         spec = read_standard_file(settings.BASE_DIR / "assessment" / "standards" / "shanghai.yaml")
         standard, outcome = services.load_standard(spec=spec)

@@ -54,7 +54,7 @@ def upload(client, data: bytes, name: str = "report.pdf"):
 
 def edit_data(report: Report, *, sections: list[dict], delete: set[int] = frozenset(), extra: list[dict] = ()):
     """POST data for the edit page: the metadata form and the "sections" model formset."""
-    data = {}
+    data = {"version": report.version}  # the version the page was loaded with (no lost updates, docs/audit.md)
     for name in FORM_FIELDS:
         value = getattr(report, name)
         data[name] = value.isoformat() if hasattr(value, "isoformat") else value
