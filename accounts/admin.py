@@ -3,22 +3,25 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from accounts import services
 from accounts.models import Department, Organization, User
+from audit.admin_hooks import AuditedAdminMixin
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "code", "short_name", "kind", "parent")
     search_fields = ("name", "code")
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "organization", "kind")
     list_filter = ("organization", "kind")
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
+    """Account changes (roles aside, which Django saves separately) are in the audit trail like any other."""
+
     list_display = ("username", "last_name", "first_name", "organization", "department", "is_active")
     list_filter = ("organization", "groups", "is_active")
     fieldsets = (
