@@ -66,9 +66,33 @@ def _wait_for(condition, seconds: float = 90) -> None:
         time.sleep(0.05)
 
 
-def _kill(worker: subprocess.Popen) -> None:
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _kill(worker: subprocess.Popen) -> list[int]:
+    """SIGKILL the worker; return the processes it had forked (a render in progress)."""
+    children = _children(worker.pid)
     worker.send_signal(signal.SIGKILL)
     worker.wait(10)
+    return children
 
 
 def _later() -> timezone.datetime:
@@ -120,10 +144,16 @@ def test_a_worker_killed_mid_sign_off_leaves_the_report_unsigned_and_it_can_be_r
     job = ReportJob.objects.get()
 
     worker = _start_worker()
+    orphans: list[int] = []
     try:
         _wait_for(lambda: ReportJob.objects.filter(pk=job.pk, status="running", progress__gte=20).exists())
+        _wait_for(lambda: bool(_children(worker.pid)), 30)  # the forked render is under way
     finally:
-        _kill(worker)
+        orphans = _kill(worker)
+    # The render the worker had forked does not outlive it for long: it finishes, finds nobody to hand the
+    # PDF to, and exits (it used to block forever on a full pipe).
+    assert orphans
+    _wait_for(lambda: not any(_alive(pid) for pid in orphans), 120)
     report.refresh_from_db()
     assert report.status == Report.Status.DRAFT and not IssuedReport.objects.exists()
     assert ReportJob.objects.get(pk=job.pk).status == "running"

@@ -73,7 +73,10 @@ def html_to_pdf(html: str) -> bytes:
     return HTML(string=html, url_fetcher=_fetcher(), base_url=None).write_pdf(font_config=FontConfiguration())
 
 
-def _child(html: str, conn) -> None:
+def _child(html: str, conn, reader) -> None:
+    # The fork gave this process the read end too: close it, or a child orphaned by a killed worker would
+    # block forever writing a PDF larger than the pipe buffer to a pipe that only it can read.
+    reader.close()
     try:
         conn.send(("ok", html_to_pdf(html)))
     except BaseException as exc:  # reported to the parent, which decides what the user sees
@@ -86,7 +89,7 @@ def render_pdf(html: str, *, timeout: float | None = None) -> bytes:
     timeout = settings.REPORT_RENDER_TIMEOUT if timeout is None else timeout
     context = multiprocessing.get_context("fork")
     parent, child = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(html, child), daemon=True)
+    process = context.Process(target=_child, args=(html, child, parent), daemon=True)
     process.start()
     child.close()
     try:
