@@ -1,7 +1,5 @@
 """The 2023 self-assessment of 长宁区 as its report states it, and a partly scored 2024 draft."""
 
-from decimal import Decimal
-
 # code: (score, justification, rule occurrences in rule order). Scores reproduce the 2023 report:
 # 制度 15, 运行 12, 监督 11, 保障 41.5, total 79.5.
 CHANGNING_2023 = {
@@ -39,7 +37,3 @@ CHANGNING_2024 = {
     "2.1": ("6.5", "按计划完成前三季度双随机抽查。", []),
     "4.3": ("10", "装备已按2024年版配备标准配齐。", [0]),
 }
-
-
-def as_decimal(text: str) -> Decimal:
-    return Decimal(text)

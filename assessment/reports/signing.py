@@ -14,6 +14,8 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives.serialization import pkcs12
 from django.conf import settings
 
+from assessment.reports.content import chinese_date
+
 FONT_FILE = Path(__file__).resolve().parent.parent / "report_assets" / "fonts" / "FandolSong-Regular.otf"
 MM = 72 / 25.4
 # The stamp sits on the last page, right of centre, above the 版记 (see report.css .sign-area).
@@ -46,10 +48,6 @@ def decrypt_passphrase(token: bytes) -> str:
         raise SigningError("签名证书口令无法解密（SECRET_KEY 已更换？），请管理员重新配置签名证书。") from None
 
 
-def _day(moment: datetime) -> str:
-    return f"{moment.year}年{moment.month}月{moment.day}日"
-
-
 @dataclass(frozen=True)
 class CertificateInfo:
     subject: str
@@ -67,9 +65,9 @@ def check_pkcs12(data: bytes, passphrase: str, *, now: datetime | None = None) -
     now = now or datetime.now(UTC)
     subject = cert.subject.rfc4514_string()
     if cert.not_valid_after_utc < now:
-        raise SigningError(f"签名证书（{subject}）已于{_day(cert.not_valid_after_utc)}过期。")
+        raise SigningError(f"签名证书（{subject}）已于{chinese_date(cert.not_valid_after_utc)}过期。")
     if cert.not_valid_before_utc > now:
-        raise SigningError(f"签名证书（{subject}）尚未生效（{_day(cert.not_valid_before_utc)}起生效）。")
+        raise SigningError(f"签名证书（{subject}）尚未生效（{chinese_date(cert.not_valid_before_utc)}起生效）。")
     try:
         usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
     except x509.ExtensionNotFound:
