@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from accounts.models import Department, Organization
 from accounts.scoping import OrgScopedQuerySet
@@ -53,6 +54,8 @@ class PollutionSource(models.Model):
     industry = models.CharField("行业", max_length=100, blank=True)
     category = models.CharField("监管类别", max_length=20, choices=Category.choices, default=Category.GENERAL)
     version = models.PositiveIntegerField("版本", default=1, editable=False)  # optimistic lock, see services.records
+    # When the record was entered (typed in or imported), as opposed to the date it records.
+    created_at = models.DateTimeField("录入时间", default=timezone.now, editable=False)
 
     objects = OrgScopedQuerySet.as_manager()
 
@@ -98,6 +101,8 @@ class Dispatch(models.Model):
     )
     note = models.TextField("备注", max_length=1000, blank=True)
     version = models.PositiveIntegerField("版本", default=1, editable=False)  # optimistic lock, see services.records
+    # When the record was entered (typed in or imported), as opposed to the date it records.
+    created_at = models.DateTimeField("录入时间", default=timezone.now, editable=False)
 
     objects = RecordQuerySet.as_manager()
 
@@ -155,6 +160,8 @@ class Inspection(models.Model):
     result = models.CharField("检查结果", max_length=20, choices=Result.choices, default=Result.CLEAR)
     findings = models.TextField("问题描述", max_length=1000, blank=True)
     version = models.PositiveIntegerField("版本", default=1, editable=False)  # optimistic lock, see services.records
+    # When the record was entered (typed in or imported), as opposed to the date it records.
+    created_at = models.DateTimeField("录入时间", default=timezone.now, editable=False)
 
     objects = RecordQuerySet.as_manager()
 
@@ -204,6 +211,8 @@ class PenaltyCase(models.Model):
     )
     transferred_to_police = models.BooleanField("移送公安（行刑衔接）", default=False)
     version = models.PositiveIntegerField("版本", default=1, editable=False)  # optimistic lock, see services.records
+    # When the record was entered (typed in or imported), as opposed to the date it records.
+    created_at = models.DateTimeField("录入时间", default=timezone.now, editable=False)
 
     objects = RecordQuerySet.as_manager()
 
@@ -271,6 +280,8 @@ class Equipment(models.Model):
     purchased_on = models.DateField("购置日期")
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.IN_USE)
     version = models.PositiveIntegerField("版本", default=1, editable=False)  # optimistic lock, see services.records
+    # When the record was entered (typed in or imported), as opposed to the date it records.
+    created_at = models.DateTimeField("录入时间", default=timezone.now, editable=False)
 
     objects = RecordQuerySet.as_manager()
 
@@ -308,6 +319,8 @@ class Training(models.Model):
         "学时", max_digits=5, decimal_places=1, default=ZERO, validators=[MinValueValidator(ZERO)]
     )
     version = models.PositiveIntegerField("版本", default=1, editable=False)  # optimistic lock, see services.records
+    # When the record was entered (typed in or imported), as opposed to the date it records.
+    created_at = models.DateTimeField("录入时间", default=timezone.now, editable=False)
 
     objects = RecordQuerySet.as_manager()
 

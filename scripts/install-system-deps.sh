@@ -9,6 +9,9 @@ packages=(
   libharfbuzz-subset0                         # WeasyPrint subsets CJK fonts in ~1 s with it, 15 s+ without
   poppler-utils                               # pdftotext/pdffonts/pdfsig: the tests read the PDFs back
   libnss3-tools                               # certutil: the tests check signatures with pdfsig in an NSS database
+  chromium                                    # the end-to-end tests drive Debian's Chromium (Playwright never downloads one)
+  fonts-noto-cjk                              # Chromium shows the Chinese pages (and screenshots) with a CJK font
+  wrk                                         # bench/run.py measures throughput with it
 )
 if [ -n "${EXTRA_SYSTEM_PACKAGES:-}" ]; then
   # shellcheck disable=SC2206
