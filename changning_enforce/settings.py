@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "inspections",
     "assessment",
     "operations",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

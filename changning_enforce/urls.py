@@ -2,13 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from changning_enforce import views
+from dashboard import views as dashboard_views
 
 admin.site.site_header = "执法规范化自评系统 · 管理后台"
 admin.site.site_title = "执法规范化自评系统"
 admin.site.index_title = "标准与用户维护"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", dashboard_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("assessments/", include("assessment.urls")),

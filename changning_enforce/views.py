@@ -1,12 +1,5 @@
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    return redirect("assessment:list")
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

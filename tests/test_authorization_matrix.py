@@ -201,7 +201,7 @@ REPORT = obj(lambda d: d.report)
 
 TABLE: dict[str, Entry | tuple[Entry, ...]] = {
     # --- the site and sign-in ---
-    "home": Entry(everyone(302), everyone(302), target=None),
+    "home": Entry(everyone(200), everyone(200), target=None),
     "healthz": Entry(PUBLIC, PUBLIC, target=None),
     "accounts:login": Entry(everyone(200, anon=200), everyone(200, anon=200), target=None),
     "accounts:logout": Entry(everyone(405, anon=405), everyone(302, anon=302), target=None),

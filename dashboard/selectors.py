@@ -1,0 +1,280 @@
+"""Reads for the home dashboard: what each role needs to see first, each in a fixed number of queries.
+
+The figures come from the same selectors as the pages they summarise (the scoring sheet, the period and
+monthly statistics), so the dashboard can never disagree with the page a user clicks through to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from accounts.models import Organization, User
+from accounts.scoping import can_view_all_organizations
+from assessment import scoring
+from assessment.models import Report, SelfAssessment, Standard
+from assessment.selectors import IndicatorRow, ScoringSheet, scoring_sheet
+from inspections.models import Dispatch, Equipment, Inspection, PenaltyCase, PollutionSource, Training
+from inspections.selectors import MonthStatistics, monthly_statistics
+
+# (model, label, list URL name) in the order the staff card lists them
+RECORD_KINDS: tuple[tuple[type, str, str], ...] = (
+    (Dispatch, "执法出动", "inspections:dispatch-list"),
+    (Inspection, "污染源检查", "inspections:inspection-list"),
+    (PenaltyCase, "行政处罚案件", "inspections:case-list"),
+    (PollutionSource, "污染源", "inspections:source-list"),
+    (Equipment, "执法装备", "inspections:equipment-list"),
+    (Training, "培训", "inspections:training-list"),
+)
+
+
+@dataclass(frozen=True)
+class Roles:
+    scorer: bool
+    leader: bool
+    city: bool
+    admin: bool
+
+
+def roles_of(user: User) -> Roles:
+    return Roles(
+        scorer=user.has_perm("assessment.score_selfassessment"),
+        leader=user.has_perm("assessment.review_selfassessment") or user.has_perm("assessment.sign_report"),
+        city=can_view_all_organizations(user),
+        admin=user.has_perm("assessment.change_standard"),
+    )
+
+
+def dashboard_years(user: User) -> list[int]:
+    """The years the user's assessments cover, newest first; the current year when there are none."""
+    years = sorted(set(SelfAssessment.objects.for_user(user).values_list("year", flat=True).distinct()), reverse=True)
+    return years or [timezone.localdate().year]
+
+
+# --- staff (填报人) ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordCount:
+    label: str
+    url_name: str
+    count: int
+
+
+@dataclass(frozen=True)
+class StaffOverview:
+    assessment: SelfAssessment | None
+    unscored: tuple[IndicatorRow, ...]
+    department_known: bool  # False: the account has no department, so every unscored indicator is listed
+    month_start: date
+    records_this_month: tuple[RecordCount, ...]
+
+    @property
+    def records_total(self) -> int:
+        return sum(r.count for r in self.records_this_month)
+
+
+def _start_of_month(today: date) -> datetime:
+    return timezone.make_aware(datetime.combine(today.replace(day=1), time.min))
+
+
+def staff_overview(user: User, *, today: date | None = None) -> StaffOverview:
+    today = today or timezone.localdate()
+    draft = (
+        SelfAssessment.objects.for_user(user)
+        .filter(organization_id=user.organization_id, status=SelfAssessment.Status.DRAFT)
+        .select_related("organization", "standard")
+        .order_by("-year")
+        .first()
+    )
+    unscored: tuple[IndicatorRow, ...] = ()
+    if draft is not None:
+        sheet = scoring_sheet(draft, user=user)
+        rows = [row for block in sheet.systems for row in block.rows if row.value is None]
+        unscored = tuple(r for r in rows if r.is_mine) if user.department_id else tuple(rows)
+    since = _start_of_month(today)
+    counts = tuple(
+        RecordCount(
+            label=label,
+            url_name=url_name,
+            count=model.objects.filter(organization_id=user.organization_id, created_at__gte=since).count(),
+        )
+        for model, label, url_name in RECORD_KINDS
+    )
+    return StaffOverview(
+        assessment=draft,
+        unscored=unscored,
+        department_known=bool(user.department_id),
+        month_start=today.replace(day=1),
+        records_this_month=counts,
+    )
+
+
+# --- leaders (领导) ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SystemScore:
+    name: str
+    score: Decimal
+    max_score: Decimal
+    indicator_count: int
+    scored_count: int
+
+    @property
+    def percent(self) -> int:
+        return int(self.score * 100 / self.max_score) if self.max_score else 0
+
+
+@dataclass(frozen=True)
+class LeaderOverview:
+    organization: Organization
+    year: int
+    assessment: SelfAssessment | None
+    sheet: ScoringSheet | None
+    systems: tuple[SystemScore, ...]
+    months: tuple[MonthStatistics, ...]
+    awaiting_approval: tuple[SelfAssessment, ...]
+    awaiting_signature: tuple[Report, ...]
+
+    @property
+    def has_records(self) -> bool:
+        return any(m.dispatches or m.source_checks or m.fined_cases or m.exempted_cases for m in self.months)
+
+    @property
+    def fines_total(self) -> Decimal:
+        return sum((m.fines_yuan for m in self.months), Decimal("0"))
+
+
+def leader_overview(user: User, *, year: int) -> LeaderOverview:
+    organization = user.organization
+    assessment = (
+        SelfAssessment.objects.for_user(user)
+        .filter(organization=organization, year=year)
+        .select_related("organization", "standard")
+        .order_by("-created_at")
+        .first()
+    )
+    sheet = scoring_sheet(assessment) if assessment is not None else None
+    systems = tuple(
+        SystemScore(
+            name=block.system.name,
+            score=block.subtotal,
+            max_score=block.system.max_score,
+            indicator_count=block.indicator_count,
+            scored_count=block.scored_count,
+        )
+        for block in (sheet.systems if sheet else ())
+    )
+    months = monthly_statistics(organization=organization, start=date(year, 1, 1), end=date(year, 12, 31))
+    own = SelfAssessment.objects.for_user(user).filter(organization=organization)
+    awaiting_approval = tuple(
+        own.filter(status=SelfAssessment.Status.SUBMITTED).select_related("organization").order_by("-year")
+    )
+    awaiting_signature = ()
+    if user.has_perm("assessment.sign_report"):
+        awaiting_signature = tuple(
+            Report.objects.for_user(user)
+            .filter(
+                organization=organization,
+                status=Report.Status.DRAFT,
+                assessment__status=SelfAssessment.Status.APPROVED,
+            )
+            .order_by("-year")
+        )
+    return LeaderOverview(
+        organization=organization,
+        year=year,
+        assessment=assessment,
+        sheet=sheet,
+        systems=systems,
+        months=months,
+        awaiting_approval=awaiting_approval,
+        awaiting_signature=awaiting_signature,
+    )
+
+
+# --- the municipal reviewer (市局复核) -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DistrictRow:
+    organization: Organization
+    assessment: SelfAssessment | None
+    total: Decimal | None
+    max_total: Decimal | None
+    scored: int
+    report_issued: bool
+
+
+@dataclass(frozen=True)
+class CityOverview:
+    year: int
+    districts: tuple[DistrictRow, ...]
+
+    def _count(self, status: str) -> int:
+        return sum(1 for d in self.districts if d.assessment is not None and d.assessment.status == status)
+
+    @property
+    def approved(self) -> int:
+        return self._count(SelfAssessment.Status.APPROVED)
+
+    @property
+    def submitted(self) -> int:
+        return self._count(SelfAssessment.Status.SUBMITTED)
+
+    @property
+    def drafts(self) -> int:
+        return self._count(SelfAssessment.Status.DRAFT)
+
+    @property
+    def reports_issued(self) -> int:
+        return sum(1 for d in self.districts if d.report_issued)
+
+    @property
+    def not_started(self) -> int:
+        return sum(1 for d in self.districts if d.assessment is None)
+
+
+def city_overview(user: User, *, year: int) -> CityOverview:
+    """Every district's assessment of the year with its total: three queries whatever the number of districts."""
+    districts = list(Organization.objects.filter(kind=Organization.Kind.DISTRICT).order_by("code"))
+    assessments: dict[int, SelfAssessment] = {}
+    for assessment in (
+        SelfAssessment.objects.for_user(user)
+        .filter(year=year)
+        .select_related("standard")
+        .annotate(total=Sum("scores__score"), scored=Count("scores", filter=Q(scores__score__isnull=False)))
+        .order_by("organization_id", "created_at")
+    ):
+        assessments[assessment.organization_id] = assessment  # the latest of the year wins
+    issued = set(
+        Report.objects.for_user(user)
+        .filter(year=year, status=Report.Status.ISSUED)
+        .values_list("organization_id", flat=True)
+    )
+    rows = []
+    for organization in districts:
+        assessment = assessments.get(organization.pk)
+        rows.append(
+            DistrictRow(
+                organization=organization,
+                assessment=assessment,
+                total=scoring.total([assessment.total]) if assessment is not None else None,
+                max_total=assessment.standard.total_max if assessment is not None else None,
+                scored=assessment.scored if assessment is not None else 0,
+                report_issued=organization.pk in issued,
+            )
+        )
+    return CityOverview(year=year, districts=tuple(rows))
+
+
+# --- admins (管理员) -----------------------------------------------------------------------------------
+
+
+def standards_overview() -> tuple[Standard, ...]:
+    return tuple(Standard.objects.order_by("-year_from", "-version")[:5])
