@@ -23,6 +23,10 @@ def test_collectstatic_builds_the_manifest_with_every_asset_base_html_uses(setti
         "vendor/bootstrap/bootstrap.bundle.min.js",
         "js/app.js",
         "js/scoring.js",
+        "vendor/chartjs/chart.umd.min.js",
+        "vendor/axe-core/axe.min.js",
+        "js/dashboard.js",
+        "css/dashboard.css",
     ):
         hashed = staticfiles_storage.stored_name(name)
         assert hashed != name and (settings.STATIC_ROOT / hashed).exists()
