@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install system-deps lint format clean
+.PHONY: run test install system-deps lint format clean screenshots
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt scripts/install-system-deps.sh
 	bash scripts/install-system-deps.sh
@@ -28,6 +28,10 @@ run: install
 
 test: install
 	SECRET_KEY=test-only-not-secret DEBUG=0 $(PY) -m pytest $(PYTEST_ARGS)
+
+# The README's screenshots (docs/screenshots/*.png), taken by the end-to-end journeys in Chromium.
+screenshots: install
+	E2E_README_SHOTS=docs/screenshots SECRET_KEY=test-only-not-secret DEBUG=0 $(PY) -m pytest -q tests/e2e/test_staff_journey.py tests/e2e/test_leader_journey.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -52,6 +52,13 @@ class LoginView(auth_views.LoginView):
         return response
 
 
+class LogoutView(auth_views.LogoutView):
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, "您已退出登录。")  # stored for the login page, in the new (anonymous) session
+        return response
+
+
 @never_cache
 @login_required
 def otp_verify(request: HttpRequest) -> HttpResponse:

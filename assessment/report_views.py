@@ -160,6 +160,7 @@ def report_job_start(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     except AssessmentError as exc:
         messages.error(request, str(exc))
         return redirect("assessment:report-detail", pk=pk)
+    messages.info(request, f"已开始{job.get_kind_display()}，完成后在下方显示结果。")
     return redirect(reverse("assessment:report-detail", args=[pk]) + f"?job={job.pk}")
 
 

@@ -10,6 +10,7 @@ packages=(
   poppler-utils                               # pdftotext/pdffonts/pdfsig: the tests read the PDFs back
   libnss3-tools                               # certutil: the tests check signatures with pdfsig in an NSS database
   chromium                                    # the end-to-end tests drive Debian's Chromium (Playwright never downloads one)
+  chromium-l10n                               # … in Chinese (file inputs and dialogs say 选择文件, not "Choose Files")
   fonts-noto-cjk                              # Chromium shows the Chinese pages (and screenshots) with a CJK font
   wrk                                         # bench/run.py measures throughput with it
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms as django_forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -76,6 +77,9 @@ def import_view(request: HttpRequest) -> HttpResponse:
         except LedgerError as exc:
             problems = exc.problems
         else:
+            messages.info(
+                request, f"已上传“{upload.name}”，正在后台导入；进度和结果显示在本页，可以离开本页稍后再来查看。"
+            )
             return redirect("inspections:import-detail", pk=job.pk)
     recent = LedgerImport.objects.for_user(request.user).filter(organization=organization).defer("errors")[:10]
     return render(

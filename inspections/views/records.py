@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,8 +15,9 @@ from django.views.decorators.http import require_http_methods
 
 from inspections import services
 from inspections.models import Dispatch, PollutionSource
-from inspections.selectors import record_list
+from inspections.selectors import record_list, record_sort
 from inspections.views.common import KINDS, TABS, RecordKind, chosen_organization, own_organization, require
+from inspections.views.paging import KeysFirstPaginator
 
 PAGE_SIZE = 50
 
@@ -34,8 +34,9 @@ def record_list_view(request: HttpRequest, kind: str) -> HttpResponse:
     require(request.user, k.permission("view"))
     organization, organizations = chosen_organization(request)
     filter_form = k.filter(request.GET, organization=organization, organizations=organizations)
-    rows = filter_form.apply(record_list(k.model, request.user, organization))
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    sort = record_sort(k.model, request.GET.get("sort"))
+    rows = filter_form.apply(record_list(k.model, request.user, organization, sort=sort))
+    page = KeysFirstPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     start, end = filter_form.period()
     export_query = {"org": organization.code}
     export_query.update({key: value.isoformat() for key, value in (("start", start), ("end", end)) if value})
@@ -49,6 +50,9 @@ def record_list_view(request: HttpRequest, kind: str) -> HttpResponse:
             "organization": organization,
             "filter": filter_form,
             "page_obj": page,
+            "sort": sort,
+            # kept by the filter form only when the user chose it, so that the default stays implicit in links
+            "sort_chosen": sort if request.GET.get("sort") == sort else "",
             "can_add": request.user.has_perm(k.permission("add")) and request.user.organization_id == organization.pk,
             "export_query": urlencode(export_query),
         },

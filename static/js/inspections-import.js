@@ -6,12 +6,22 @@
   if (!root) return;
   var bar = root.querySelector(".progress-bar");
   var progress = document.getElementById("import-progress");
+  var live = document.getElementById("import-live");
   var POLL_MS = 1000;
+  var lastSaid = "";
 
-  function setPercent(percent) {
+  // Screen readers hear the stage when it changes and the outcome, not every percent of the bar.
+  function say(text) {
+    if (text === lastSaid) return;
+    lastSaid = text;
+    live.textContent = text;
+  }
+
+  function setPercent(percent, text) {
     bar.style.width = percent + "%";  // CSSOM, which a CSP allows, unlike a style attribute in the markup
     bar.textContent = percent + "%";
     progress.setAttribute("aria-valuenow", String(percent));
+    if (text) progress.setAttribute("aria-valuetext", percent + "%，" + text);
   }
 
   function fillList(list, items) {
@@ -24,16 +34,21 @@
   }
 
   function show(state) {
-    setPercent(state.percent);
-    document.getElementById("import-stage").textContent = state.status_label + (state.stage ? "：" + state.stage : "");
+    var stage = state.status_label + (state.stage ? "：" + state.stage : "");
+    setPercent(state.percent, stage);
+    document.getElementById("import-stage").textContent = stage;
     document.getElementById("import-rows").textContent =
       state.rows_total ? "已读取 " + state.rows_done + " / " + state.rows_total + " 行" : "";
-    if (!state.finished) return;
+    if (!state.finished) {
+      say(stage);
+      return;
+    }
     bar.classList.remove("progress-bar-striped", "progress-bar-animated");
     if (state.status === "succeeded") {
       bar.classList.add("bg-success");
       fillList(document.getElementById("import-summary-list"), state.summary);
       document.getElementById("import-summary").classList.remove("d-none");
+      say("导入成功。" + (state.summary || []).join("；"));
     } else {
       bar.classList.add("bg-danger");
       document.getElementById("import-error-count").textContent = state.error_count;
@@ -41,6 +56,7 @@
       fillList(document.getElementById("import-error-list"), state.errors);
       document.getElementById("import-errors-more").classList.toggle("d-none", state.error_count <= state.errors.length);
       document.getElementById("import-errors").classList.remove("d-none");
+      say("导入失败：台账有" + state.error_count + "处错误，未导入任何内容。错误列在进度条下方。");
     }
   }
 

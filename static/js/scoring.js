@@ -22,9 +22,18 @@
     if (veto) return 0;
     return Math.min(Math.max(max - deducted, 0) + bonus, max);
   }
+  function rulesTouched(row) {
+    return Array.prototype.some.call(row.querySelectorAll(".js-rule"), function (input) {
+      return input.value !== input.defaultValue;
+    });
+  }
   function rowValue(row) {
     var max = num(row.dataset.max);
-    if (row.querySelector(".js-rule")) return fromRules(row, max);
+    if (row.querySelector(".js-rule")) {
+      // Not scored yet and no occurrence entered: it counts for nothing, as on the server (not as full marks).
+      if (row.dataset.saved === "" && !rulesTouched(row)) return null;
+      return fromRules(row, max);
+    }
     var input = row.querySelector(".js-score");
     if (!input) return num(row.dataset.saved);
     var value = num(input.value);
@@ -43,7 +52,7 @@
       totals[system] = (totals[system] || 0) + (value || 0);
       total += value || 0;
       var scoreInput = row.querySelector(".js-score");
-      if (scoreInput && row.querySelector(".js-rule")) scoreInput.value = show(value);
+      if (scoreInput && row.querySelector(".js-rule")) scoreInput.value = value === null ? "" : show(value);
     });
     Object.keys(totals).forEach(function (system) {
       document.querySelectorAll('[data-subtotal="' + system + '"]').forEach(function (el) {

@@ -183,3 +183,21 @@ def test_the_query_count_does_not_grow_with_districts_records_or_pending_work(
     assert _queries(client, rita, year="2024") == before["rita"]
     assert _queries(client, lea, year="2024") == before["lea"]
     assert _queries(client, alice) == before_alice
+
+
+def test_the_leaders_system_subtotals_agree_with_the_scoring_sheet(lea, alice, draft_2024):
+    from assessment.models import RuleItem
+    from assessment.selectors import scoring_sheet
+    from dashboard.selectors import system_scores
+
+    score_all(draft_2024, alice, value="1.5")
+    ruled = RuleItem.objects.filter(indicator__system__standard=draft_2024.standard).first().indicator
+    services.save_score(
+        assessment=draft_2024, indicator=ruled, user=alice, value=None, justification="", rule_counts={}
+    )  # a rule-based indicator left at its computed score
+    sheet = scoring_sheet(draft_2024)
+    expected = [
+        (b.system.name, b.subtotal, b.system.max_score, b.indicator_count, b.scored_count) for b in sheet.systems
+    ]
+    got = [(s.name, s.score, s.max_score, s.indicator_count, s.scored_count) for s in system_scores(draft_2024)]
+    assert got == expected and sum(s[1] for s in got) == sheet.total > 0
