@@ -6,4 +6,46 @@
     var message = event.target.dataset ? event.target.dataset.confirm : null;
     if (message && !window.confirm(message)) event.preventDefault();
   });
+
+  window.App = {
+    // A Bootstrap progress bar of long work (ledger import, report rendering) that a screen reader follows:
+    // `live` (an aria-live element) hears each new stage and the outcome, not every percent of the bar.
+    progress: function (progress, bar, live) {
+      var lastSaid = "";
+      return {
+        set: function (percent, text) {
+          bar.style.width = percent + "%";  // CSSOM, which the CSP allows, unlike a style attribute in the markup
+          bar.textContent = percent + "%";
+          progress.setAttribute("aria-valuenow", String(percent));
+          if (text) progress.setAttribute("aria-valuetext", percent + "%，" + text);
+        },
+        say: function (text) {
+          if (text === lastSaid) return;
+          lastSaid = text;
+          live.textContent = text;
+        },
+        finish: function (succeeded) {
+          bar.classList.remove("progress-bar-striped", "progress-bar-animated");
+          bar.classList.add(succeeded ? "bg-success" : "bg-danger");
+        }
+      };
+    },
+    // Poll a JSON status URL: `show(state)` returns true when the work is done; a failed request is retried
+    // (after `onError()`), more slowly, until the status answers again.
+    poll: function (url, intervalMs, show, onError) {
+      function once() {
+        fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+          .then(function (response) {
+            if (!response.ok) throw new Error("HTTP " + response.status);
+            return response.json();
+          })
+          .then(function (state) { if (!show(state)) window.setTimeout(once, intervalMs); })
+          .catch(function () {
+            onError();
+            window.setTimeout(once, intervalMs * 3);
+          });
+      }
+      once();
+    }
+  };
 })();

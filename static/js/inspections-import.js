@@ -5,24 +5,9 @@
   var root = document.getElementById("ledger-import");
   if (!root) return;
   var bar = root.querySelector(".progress-bar");
-  var progress = document.getElementById("import-progress");
-  var live = document.getElementById("import-live");
-  var POLL_MS = 1000;
-  var lastSaid = "";
-
-  // Screen readers hear the stage when it changes and the outcome, not every percent of the bar.
-  function say(text) {
-    if (text === lastSaid) return;
-    lastSaid = text;
-    live.textContent = text;
-  }
-
-  function setPercent(percent, text) {
-    bar.style.width = percent + "%";  // CSSOM, which a CSP allows, unlike a style attribute in the markup
-    bar.textContent = percent + "%";
-    progress.setAttribute("aria-valuenow", String(percent));
-    if (text) progress.setAttribute("aria-valuetext", percent + "%，" + text);
-  }
+  var progress = window.App.progress(
+    document.getElementById("import-progress"), bar, document.getElementById("import-live")
+  );
 
   function fillList(list, items) {
     list.replaceChildren();
@@ -35,47 +20,34 @@
 
   function show(state) {
     var stage = state.status_label + (state.stage ? "：" + state.stage : "");
-    setPercent(state.percent, stage);
+    progress.set(state.percent, stage);
     document.getElementById("import-stage").textContent = stage;
     document.getElementById("import-rows").textContent =
       state.rows_total ? "已读取 " + state.rows_done + " / " + state.rows_total + " 行" : "";
     if (!state.finished) {
-      say(stage);
-      return;
+      progress.say(stage);
+      return false;
     }
-    bar.classList.remove("progress-bar-striped", "progress-bar-animated");
+    progress.finish(state.status === "succeeded");
     if (state.status === "succeeded") {
-      bar.classList.add("bg-success");
       fillList(document.getElementById("import-summary-list"), state.summary);
       document.getElementById("import-summary").classList.remove("d-none");
-      say("导入成功。" + (state.summary || []).join("；"));
+      progress.say("导入成功。" + (state.summary || []).join("；"));
     } else {
-      bar.classList.add("bg-danger");
       document.getElementById("import-error-count").textContent = state.error_count;
       document.getElementById("import-errors-link").href = state.errors_url;
       fillList(document.getElementById("import-error-list"), state.errors);
       document.getElementById("import-errors-more").classList.toggle("d-none", state.error_count <= state.errors.length);
       document.getElementById("import-errors").classList.remove("d-none");
-      say("导入失败：台账有" + state.error_count + "处错误，未导入任何内容。错误列在进度条下方。");
+      progress.say("导入失败：台账有" + state.error_count + "处错误，未导入任何内容。错误列在进度条下方。");
     }
+    return true;
   }
 
-  function poll() {
-    fetch(root.dataset.statusUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.json();
-      })
-      .then(function (state) {
-        show(state);
-        if (!state.finished) window.setTimeout(poll, POLL_MS);
-      })
-      .catch(function () {
-        document.getElementById("import-stage").textContent = "暂时无法获取导入进度，正在重试…";
-        window.setTimeout(poll, POLL_MS * 5);
-      });
+  progress.set(Number(bar.dataset.percent || 0));
+  if (root.dataset.finished !== "1") {
+    window.App.poll(root.dataset.statusUrl, 1000, show, function () {
+      document.getElementById("import-stage").textContent = "暂时无法获取导入进度，正在重试…";
+    });
   }
-
-  setPercent(Number(bar.dataset.percent || 0));
-  if (root.dataset.finished !== "1") poll();
 })();

@@ -4,39 +4,22 @@
   "use strict";
   var box = document.querySelector(".js-job");
   if (!box) return;
-  var progress = box.querySelector("[role=progressbar]");
   var bar = box.querySelector(".js-job-bar");
   var status = box.querySelector(".js-job-status");
   var step = box.querySelector(".js-job-step");
-  var live = box.querySelector(".js-job-live");
   var result = box.querySelector(".js-job-result");
-  var lastSaid = "";
-
-  // Screen readers hear each new step and the outcome, not every percent of the bar.
-  function say(text) {
-    if (text === lastSaid) return;
-    lastSaid = text;
-    live.textContent = text;
-  }
-
-  function setProgress(percent, text) {
-    bar.style.width = percent + "%";  // CSSOM, which the CSP allows, unlike a style attribute in the markup
-    bar.textContent = percent + "%";
-    progress.setAttribute("aria-valuenow", String(percent));
-    progress.setAttribute("aria-valuetext", percent + "%，" + text);
-  }
+  var progress = window.App.progress(box.querySelector("[role=progressbar]"), bar, box.querySelector(".js-job-live"));
 
   function show(data) {
     var text = data.status_label + (data.step ? "：" + data.step : "");
-    setProgress(data.progress, text);
+    progress.set(data.progress, text);
     status.textContent = data.status_label;
     step.textContent = data.step || "";
     if (!data.done) {
-      say(text);
+      progress.say(text);
       return false;
     }
-    bar.classList.remove("progress-bar-striped", "progress-bar-animated");
-    bar.classList.add(data.failed ? "bg-danger" : "bg-success");
+    progress.finish(!data.failed);
     result.replaceChildren();
     var alert = document.createElement("div");
     alert.className = "alert mt-2 mb-0 " + (data.failed ? "alert-danger" : "alert-success");
@@ -57,23 +40,12 @@
       alert.appendChild(refresh);
     }
     result.appendChild(alert);
-    say(data.status_label + "。" + (data.message || ""));
+    progress.say(data.status_label + "。" + (data.message || ""));
     return true;
   }
 
-  function poll() {
-    fetch(box.dataset.statusUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
-      .then(function (r) {
-        if (!r.ok) throw new Error("HTTP " + r.status);
-        return r.json();
-      })
-      .then(function (data) { if (!show(data)) window.setTimeout(poll, 800); })
-      .catch(function () {
-        step.textContent = "暂时无法获取进度，正在重试…";
-        window.setTimeout(poll, 2000);
-      });
-  }
-
   bar.style.width = Number(bar.dataset.progress || 0) + "%";
-  poll();
+  window.App.poll(box.dataset.statusUrl, 800, show, function () {
+    step.textContent = "暂时无法获取进度，正在重试…";
+  });
 })();
