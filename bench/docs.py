@@ -53,6 +53,13 @@ def _scale(scale: float) -> str:
     return "全量" if scale == 1 else f"1/{round(1 / scale):,}"
 
 
+def _load(machine: dict[str, Any]) -> str:
+    load = machine.get("load_average_at_start")
+    if not load:
+        return "（本机为共用机器，未记录开始时的负载）"
+    return f"，开始时系统负载（1/5/15 分钟平均）{' / '.join(str(x) for x in load)}"
+
+
 def section(results: dict[str, Any]) -> str:
     m = results["machine"]
     big, little = _scale(results["config"]["scale"]), _scale(results["config"]["small_scale"])
@@ -61,7 +68,7 @@ def section(results: dict[str, Any]) -> str:
         "",
         f"运行日期 {results['date']}；本机 {m['cores']} 核（{m['cpu']}），内存 {m['memory_gb']} GB，"
         f"PostgreSQL {m['postgresql']}（shared_buffers {m['postgresql_shared_buffers']}，未调优），"
-        f"Python {m['python']}；全程 {results['seconds']:.0f} 秒，期间本机还有其他测试在运行。"
+        f"Python {m['python']}；全程 {results['seconds']:.0f} 秒{_load(m)}。"
         f"原始数据：`bench/results/{results['name']}.json`。",
         "",
     ]

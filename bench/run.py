@@ -135,6 +135,8 @@ def machine(server) -> dict[str, Any]:
         "postgresql_shared_buffers": shared_buffers,
         "python": platform.python_version(),
         "system": platform.platform(),
+        # how busy the shared machine already was when the run began (1, 5 and 15 minute averages)
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
     }
 
 
