@@ -24,13 +24,14 @@ def _get_assessment(request: HttpRequest, pk: int) -> SelfAssessment:
 
 
 @login_required
-def assessment_list(request: HttpRequest) -> HttpResponse:
+def assessment_list(request: HttpRequest, *, form: NewAssessmentForm | None = None) -> HttpResponse:
     assessments = selectors.assessments_for(request.user).annotate(total=Sum("scores__score"))
     can_create = request.user.has_perm("assessment.score_selfassessment") and request.user.organization_id
     return render(
         request,
         "assessment/list.html",
-        {"assessments": assessments, "form": NewAssessmentForm() if can_create else None},
+        {"assessments": assessments, "form": (form or NewAssessmentForm()) if can_create else None},
+        status=400 if form is not None else 200,
     )
 
 
@@ -38,27 +39,31 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
 @permission_required("assessment.score_selfassessment", raise_exception=True)
 @require_POST
 def assessment_create(request: HttpRequest) -> HttpResponse:
+    if request.user.organization is None:
+        messages.error(request, "您的账号没有所属机构，无法创建自评。")
+        return redirect("assessment:list")
     form = NewAssessmentForm(request.POST)
-    if not form.is_valid() or request.user.organization is None:
-        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors) or "无法创建自评。")
-        return redirect("assessment:list")
-    year = form.cleaned_data["year"]
-    standard = (
-        Standard.objects.filter(status=Standard.Status.PUBLISHED, year_from__lte=year)
-        .exclude(year_to__lt=year)
-        .order_by("-version")
-        .first()
-    )
+    standard = None
+    if form.is_valid():
+        year = form.cleaned_data["year"]
+        standard = (
+            Standard.objects.filter(status=Standard.Status.PUBLISHED, year_from__lte=year)
+            .exclude(year_to__lt=year)
+            .order_by("-version")
+            .first()
+        )
+        if standard is None:
+            form.add_error("year", f"没有适用于{year}年度的已发布标准，请联系管理员。")
     if standard is None:
-        messages.error(request, f"没有适用于{year}年度的已发布标准，请联系管理员。")
-        return redirect("assessment:list")
+        # the list again, with the error next to the year field
+        return assessment_list(request, form=form)
     assessment = services.create_self_assessment(organization=request.user.organization, year=year, standard=standard)
     messages.success(request, f"已创建{assessment}。")
     return redirect("assessment:detail", pk=assessment.pk)
 
 
 @login_required
-def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_detail(request: HttpRequest, pk: int, *, return_form: ReturnForm | None = None) -> HttpResponse:
     assessment = _get_assessment(request, pk)
     sheet = selectors.scoring_sheet(assessment)
     events = assessment.events.select_related("actor")
@@ -70,13 +75,14 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sheet": sheet,
             "events": events,
             "moves": services.allowed_moves(assessment, request.user),
-            "return_form": ReturnForm(),
+            "return_form": return_form or ReturnForm(),
             "last_return": next((e for e in reversed(events) if e.action == WorkflowEvent.Action.RETURN), None),
             "can_score": _can_score(request, assessment),
             "report": assessment.reports.first(),
             "can_create_report": request.user.organization_id == assessment.organization_id
             and request.user.has_perm("assessment.change_report"),
         },
+        status=400 if return_form is not None else 200,
     )
 
 
@@ -229,8 +235,8 @@ def assessment_return(request: HttpRequest, pk: int) -> HttpResponse:
     _get_assessment(request, pk)
     form = ReturnForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "退回未完成：" + "；".join(form.errors["reason"]))
-        return redirect("assessment:detail", pk=pk)
+        # the assessment page again, with the reason box showing what is missing
+        return assessment_detail(request, pk, return_form=form)
     return _move(request, pk, WorkflowEvent.Action.RETURN, form.cleaned_data["reason"])
 
 

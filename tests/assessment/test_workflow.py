@@ -57,7 +57,25 @@ def test_return_without_a_reason_is_refused(client, submitted_2024, lea):
     response = _post(client, lea, "return", submitted_2024, {"reason": "   "})
     submitted_2024.refresh_from_db()
     assert submitted_2024.status == SelfAssessment.Status.SUBMITTED
-    assert "请填写退回理由" in client.get(response["Location"]).content.decode()
+    # the assessment page again, the error right under the reason box
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'class="form-control mb-2 is-invalid"' in page
+    assert '<div class="invalid-feedback mb-2" id="id_reason_error">请填写退回理由。</div>' in page
+
+
+@pytest.mark.parametrize(
+    ("year", "error"),
+    [("abc", "请输入四位数年度。"), ("1999", "2000"), ("2099", "没有适用于2099年度的已发布标准，请联系管理员。")],
+)
+def test_a_year_that_cannot_be_created_is_shown_next_to_the_year_field(client, standard, alice, year, error):
+    client.force_login(alice)
+    response = client.post(reverse("assessment:create"), {"year": year})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="id_year_error">' in page and error in page.split('id="id_year_error">', 1)[1].split("</div>", 1)[0]
+    assert f'value="{year}"' in page  # what was typed stays in the field
+    assert not SelfAssessment.objects.exists()
 
 
 def test_leader_approves_and_the_assessment_is_locked(client, submitted_2024, lea, alice):
