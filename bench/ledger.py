@@ -77,6 +77,17 @@ def prepare(rows: int, path: Path) -> dict[str, Any]:
     return {"rows": len(dispatches) + len(inspections[: rows - half]), "bytes": len(data)}
 
 
+def _rate(rows: int, seconds: list[float]) -> dict[str, Any]:
+    """Repeated timings of the same work on ``rows`` rows: the median and the rows per second it gives."""
+    median = statistics.median(seconds)
+    return {
+        "rows": rows,
+        "seconds": [round(s, 2) for s in seconds],
+        "median_seconds": round(median, 2),
+        "rows_per_second": round(rows / median),
+    }
+
+
 def read(path: Path, repeat: int) -> dict[str, Any]:
     """The floor: openpyxl's read-only mode reading every cell of every sheet, and nothing else."""
     from openpyxl import load_workbook
@@ -91,14 +102,7 @@ def read(path: Path, repeat: int) -> dict[str, Any]:
                 rows += 1
         wb.close()
         seconds.append(time.perf_counter() - started)
-    median = statistics.median(seconds)
-    return {
-        "rows": rows,
-        "seconds": [round(s, 2) for s in seconds],
-        "median_seconds": round(median, 2),
-        "rows_per_second": round(rows / median),
-        "peak_rss_mb": peak_rss_mb(),
-    }
+    return {**_rate(rows, seconds), "peak_rss_mb": peak_rss_mb()}
 
 
 def import_without_indexes(path: Path) -> dict[str, Any]:
@@ -185,15 +189,7 @@ def export(repeat: int) -> dict[str, Any]:
         started = time.perf_counter()
         size = len(ledger_export(organization=org, start=START, end=END))
         seconds.append(time.perf_counter() - started)
-    median = statistics.median(seconds)
-    return {
-        "rows": rows,
-        "bytes": size,
-        "seconds": [round(s, 2) for s in seconds],
-        "median_seconds": round(median, 2),
-        "rows_per_second": round(rows / median),
-        "peak_rss_mb": peak_rss_mb(),
-    }
+    return {**_rate(rows, seconds), "bytes": size, "peak_rss_mb": peak_rss_mb()}
 
 
 def write(repeat: int) -> dict[str, Any]:
@@ -223,13 +219,9 @@ def write(repeat: int) -> dict[str, Any]:
         wb.save(buffer)
         size = len(buffer.getvalue())
         seconds.append(time.perf_counter() - started)
-    median = statistics.median(seconds)
     return {
-        "rows": rows,
+        **_rate(rows, seconds),
         "bytes": size,
-        "seconds": [round(s, 2) for s in seconds],
-        "median_seconds": round(median, 2),
-        "rows_per_second": round(rows / median),
         # not part of the floor: the export's own query (ledger_rows) reading the same rows, for reference
         "ledger_rows_seconds": round(database_seconds, 2),
     }

@@ -16,8 +16,7 @@ from django.utils import timezone
 from accounts.models import Organization, User
 from accounts.scoping import can_view_all_organizations
 from assessment import scoring
-from assessment.models import Report, Score, SelfAssessment, Standard, System
-from assessment.selectors import IndicatorRow, scoring_sheet
+from assessment.models import Indicator, Report, Score, SelfAssessment, Standard, System
 from inspections.models import Dispatch, Equipment, Inspection, PenaltyCase, PollutionSource, Training
 from inspections.selectors import MonthStatistics, monthly_statistics
 
@@ -68,7 +67,7 @@ class RecordCount:
 @dataclass(frozen=True)
 class StaffOverview:
     assessment: SelfAssessment | None
-    unscored: tuple[IndicatorRow, ...]
+    unscored: tuple[Indicator, ...]
     department_known: bool  # False: the account has no department, so every unscored indicator is listed
     month_start: date
     records_this_month: tuple[RecordCount, ...]
@@ -82,6 +81,18 @@ def _start_of_month(today: date) -> datetime:
     return timezone.make_aware(datetime.combine(today.replace(day=1), time.min))
 
 
+def unscored_indicators(assessment: SelfAssessment, *, department: str | None) -> tuple[Indicator, ...]:
+    """The indicators still without a score, in the scoring sheet's order; only the department's when given.
+
+    One query: the dashboard needs neither the scores' rule counts nor their evidence, which ``scoring_sheet``
+    reads for the scoring page."""
+    scored = Score.objects.filter(assessment=assessment, score__isnull=False).values("indicator_id")
+    indicators = Indicator.objects.filter(system__standard_id=assessment.standard_id).exclude(pk__in=scored)
+    if department is not None:
+        indicators = indicators.filter(responsible_department=department)
+    return tuple(indicators.order_by("system__order", "order"))
+
+
 def staff_overview(user: User, *, today: date | None = None) -> StaffOverview:
     today = today or timezone.localdate()
     draft = (
@@ -91,11 +102,10 @@ def staff_overview(user: User, *, today: date | None = None) -> StaffOverview:
         .order_by("-year")
         .first()
     )
-    unscored: tuple[IndicatorRow, ...] = ()
+    unscored: tuple[Indicator, ...] = ()
     if draft is not None:
-        sheet = scoring_sheet(draft, user=user)
-        rows = [row for block in sheet.systems for row in block.rows if row.value is None]
-        unscored = tuple(r for r in rows if r.is_mine) if user.department_id else tuple(rows)
+        department = user.department.name if user.department_id else None
+        unscored = unscored_indicators(draft, department=department)
     since = _start_of_month(today)
     counts = tuple(
         RecordCount(
@@ -124,10 +134,6 @@ class SystemScore:
     max_score: Decimal
     indicator_count: int
     scored_count: int
-
-    @property
-    def percent(self) -> int:
-        return int(self.score * 100 / self.max_score) if self.max_score else 0
 
 
 @dataclass(frozen=True)

@@ -201,3 +201,17 @@ def test_the_leaders_system_subtotals_agree_with_the_scoring_sheet(lea, alice, d
     ]
     got = [(s.name, s.score, s.max_score, s.indicator_count, s.scored_count) for s in system_scores(draft_2024)]
     assert got == expected and sum(s[1] for s in got) == sheet.total > 0
+
+
+@pytest.mark.parametrize("department", ["执法大队", None])
+def test_the_staff_list_of_unscored_indicators_agrees_with_the_scoring_sheet(alice, draft_2024, department):
+    from assessment.selectors import scoring_sheet
+    from dashboard.selectors import unscored_indicators
+
+    for indicator in Indicator.objects.filter(system__standard=draft_2024.standard).order_by("code")[::3]:
+        services.save_score(
+            assessment=draft_2024, indicator=indicator, user=alice, value=Decimal("1"), justification="已落实。"
+        )
+    rows = [row for block in scoring_sheet(draft_2024).systems for row in block.rows if row.value is None]
+    expected = [r.indicator for r in rows if department is None or r.indicator.responsible_department == department]
+    assert list(unscored_indicators(draft_2024, department=department)) == expected and expected
