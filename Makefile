@@ -9,10 +9,13 @@ HOST ?= 127.0.0.1:8000
 
 .PHONY: run test install system-deps lint format clean screenshots
 
+# Debian's chromium drives the end-to-end tests; where the distribution has none (Ubuntu ships only a snap),
+# Playwright fetches its own build.
 $(VENV)/.installed: requirements.txt requirements-dev.txt scripts/install-system-deps.sh
 	bash scripts/install-system-deps.sh
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
+	test -x /usr/bin/chromium || $(PY) -m playwright install --with-deps chromium
 	touch $@
 
 install: $(VENV)/.installed

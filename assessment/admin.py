@@ -190,9 +190,7 @@ class SigningCredentialForm(forms.ModelForm):
         credential.passphrase_encrypted = encrypt_passphrase(self.cleaned_data.get("passphrase") or "")
         credential.subject = self.info.subject
         credential.not_after = self.info.not_after
-        if commit:
-            credential.save()
-        return credential
+        return super().save(commit)  # the admin saves with commit=False, then calls save_m2m()
 
 
 @admin.register(SigningCredential)

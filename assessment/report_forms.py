@@ -1,9 +1,18 @@
 from django import forms
 
 from assessment.models import Report, ReportSection
+from assessment.reports.fonts import refuse_undrawable_characters
 from changning_enforce.validators import add_to_text_fields
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def add_to_report_text_fields(form) -> None:
+    """Everything typed here is printed in the PDF: besides control characters, refuse what its fonts can't draw."""
+    add_to_text_fields(form)
+    for field in form.fields.values():
+        if isinstance(field, forms.CharField) and refuse_undrawable_characters not in field.validators:
+            field.validators.append(refuse_undrawable_characters)
 
 
 class ReportForm(forms.ModelForm):
@@ -36,7 +45,7 @@ class ReportForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
-        add_to_text_fields(self)
+        add_to_report_text_fields(self)
 
     def clean(self):
         data = super().clean()
@@ -49,7 +58,7 @@ class ReportForm(forms.ModelForm):
 class SectionForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        add_to_text_fields(self)
+        add_to_report_text_fields(self)
 
     class Meta:
         model = ReportSection
@@ -57,8 +66,38 @@ class SectionForm(forms.ModelForm):
         widgets = {"body": forms.Textarea(attrs={"rows": 5})}
 
 
+class BaseSectionFormSet(forms.BaseModelFormSet):
+    """Sections in the order of their 位置 numbers. A decimal, so that 1.5 puts a new section between the
+    first and the second; a section without one goes to the end."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["ORDER"] = forms.DecimalField(
+            label="位置",
+            required=False,
+            min_value=0,
+            max_digits=6,
+            decimal_places=2,
+            initial=index + 1 if index is not None and index < self.initial_form_count() else None,
+            error_messages={"invalid": "位置请填数字，例如 2 或 1.5。"},
+            widget=forms.NumberInput(attrs={"step": "any", "class": "section-order"}),
+        )
+
+    def kept_in_order(self) -> list[forms.Form]:
+        kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        last = len(self.forms) + 1
+        # sorted() is stable: equal positions keep the page's order.
+        return sorted(kept, key=lambda f: last if f.cleaned_data.get("ORDER") is None else f.cleaned_data["ORDER"])
+
+
 SectionFormSet = forms.modelformset_factory(
-    ReportSection, form=SectionForm, extra=1, can_delete=True, max_num=60, validate_max=True
+    ReportSection,
+    form=SectionForm,
+    formset=BaseSectionFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=60,
+    validate_max=True,
 )
 
 

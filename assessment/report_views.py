@@ -81,8 +81,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         kept = [
             services.SectionData(f.cleaned_data["level"], f.cleaned_data["heading"], f.cleaned_data["body"])
-            for f in formset.forms
-            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+            for f in formset.kept_in_order()
         ]
         try:
             services.update_report(

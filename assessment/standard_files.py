@@ -64,14 +64,28 @@ class StandardSpec:
         return data
 
 
-def _decimal(value: Any, where: str) -> Decimal:
+HALF = Decimal("0.5")
+TENTH = Decimal("0.1")
+
+
+def _decimal(value: Any, where: str, step: Decimal = HALF) -> Decimal:
+    """A score in the file, held to the same steps as the admin's forms: maxima in 0.5, rule points in 0.1."""
     try:
         result = Decimal(str(value))
     except (InvalidOperation, TypeError):
         raise StandardFileError(f"{where}：“{value}”不是数字。") from None
     if not result.is_finite() or result < 0:
         raise StandardFileError(f"{where}：“{value}”不是有效分值。")
+    if result % step != 0:
+        raise StandardFileError(f"{where}：分值{value}不是{step}的整数倍。")
     return result
+
+
+def _int(value: Any, where: str) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        raise StandardFileError(f"{where}：“{value}”不是整数。") from None
 
 
 def _required(data: dict, key: str, where: str) -> Any:
@@ -99,8 +113,8 @@ def parse_standard(data: Any) -> StandardSpec:
                     RuleSpec(
                         kind=kind,
                         description=str(_required(r, "description", r_where)),
-                        points=_decimal(r.get("points", 0), r_where),
-                        cap=_decimal(r["cap"], r_where) if r.get("cap") is not None else None,
+                        points=_decimal(r.get("points", 0), r_where, TENTH),
+                        cap=_decimal(r["cap"], r_where, TENTH) if r.get("cap") is not None else None,
                     )
                 )
             indicators.append(
@@ -128,9 +142,9 @@ def parse_standard(data: Any) -> StandardSpec:
     return StandardSpec(
         name=str(_required(data, "name", "标准")),
         issuer=str(_required(data, "issuer", "标准")),
-        version=int(data.get("version") or 1),
-        year_from=int(_required(data, "year_from", "标准")),
-        year_to=int(year_to) if year_to else None,
+        version=_int(data.get("version") or 1, "标准版本号"),
+        year_from=_int(_required(data, "year_from", "标准"), "标准起始年度"),
+        year_to=_int(year_to, "标准终止年度") if year_to else None,
         total_max=_decimal(data.get("total_max", 100), "标准总分"),
         note=str(data.get("note") or "").strip(),
         systems=tuple(systems),

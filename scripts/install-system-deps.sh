@@ -32,11 +32,23 @@ for p in "${packages[@]}"; do
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
-echo "install-system-deps: installing ${missing[*]}"
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then
   sudo="sudo"
 fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+
+# Ubuntu has no deb of Chromium (its "chromium-browser" is a snap stub) nor chromium-l10n: install what this
+# distribution offers and say what it lacks; the Makefile then lets Playwright fetch its own Chromium.
+installable=()
+for p in "${missing[@]}"; do
+  if apt-cache policy "$p" 2>/dev/null | grep -q "Candidate: [^(]"; then
+    installable+=("$p")
+  else
+    echo "install-system-deps: this system offers no package \"$p\"; skipped" >&2
+  fi
+done
+[ ${#installable[@]} -eq 0 ] && exit 0
+echo "install-system-deps: installing ${installable[*]}"
+$sudo apt-get install -y -qq --no-install-recommends "${installable[@]}"

@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import mimetypes
 import multiprocessing
+import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +35,7 @@ from inspections.selectors import monthly_statistics, period_statistics
 
 ASSET_DIR = (Path(__file__).resolve().parent.parent / "report_assets").resolve()
 ASSET_SCHEME = "report-asset:"
+FONTCONFIG_FILE = ASSET_DIR / "fonts.conf"
 logger = logging.getLogger(__name__)
 
 
@@ -65,12 +68,30 @@ def _fetcher():
     return ReportAssetFetcher()
 
 
+@contextmanager
+def _only_report_fonts():
+    """Fontconfig reads FONTCONFIG_FILE when WeasyPrint builds its configuration: pointing it at ours keeps the
+    machine's fonts out of the PDF, so the output is the same everywhere. Restored after, because other code
+    in this process (Chromium in the tests) needs the machine's fonts."""
+    saved = os.environ.get("FONTCONFIG_FILE")
+    os.environ["FONTCONFIG_FILE"] = str(FONTCONFIG_FILE)
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("FONTCONFIG_FILE", None)
+        else:
+            os.environ["FONTCONFIG_FILE"] = saved
+
+
 def html_to_pdf(html: str) -> bytes:
     """Render in this process (the child of ``render_pdf``)."""
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    return HTML(string=html, url_fetcher=_fetcher(), base_url=None).write_pdf(font_config=FontConfiguration())
+    with _only_report_fonts():
+        font_config = FontConfiguration()
+    return HTML(string=html, url_fetcher=_fetcher(), base_url=None).write_pdf(font_config=font_config)
 
 
 def _child(html: str, conn, reader) -> None:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.models import Organization, User
 from assessment.models import IssuedReport, Report, ReportJob, ReportSection, SelfAssessment, SigningCredential
 from assessment.reports import signing
-from assessment.reports.content import report_values, unknown_placeholders
+from assessment.reports.content import UnknownPlaceholder, report_values, unknown_placeholders
 from assessment.reports.demo import SECTIONS_2023
 from assessment.reports.pdf import build_report_pdf
 from assessment.services import AssessmentError, when_text
@@ -373,7 +373,7 @@ def _run_job(job: ReportJob) -> str:
             pdf = build_report_pdf(job.report)
             ReportJob.objects.filter(pk=job.pk).update(pdf=pdf)
             message = f"预览已生成（{len(pdf) // 1024} KB）。"
-    except (AssessmentError, PermissionDenied, signing.SigningError) as exc:
+    except (AssessmentError, PermissionDenied, signing.SigningError, UnknownPlaceholder) as exc:
         _finish(job.pk, ReportJob.Status.FAILED, str(exc))
         return "failed"
     except Exception as exc:

@@ -98,6 +98,16 @@ def test_an_assessment_needs_a_published_standard_that_applies_to_its_year(db, c
         (lambda raw: raw["systems"][0]["indicators"][1].update(code="1.1"), "指标编号重复：1.1"),
         (lambda raw: raw["systems"][1]["indicators"][1]["rules"][0].update(kind="penalty"), "类型“penalty”无效"),
         (lambda raw: raw["systems"][0].update(max_score="二十"), "“二十”不是数字"),
+        (
+            lambda raw: raw["systems"][0]["indicators"][0].update(max_score="5.3"),
+            "第1个体系第1个指标：分值5.3不是0.5的整数倍",
+        ),
+        (
+            lambda raw: raw["systems"][1]["indicators"][1]["rules"][0].update(points="0.25"),
+            "第2个体系第2个指标第1条规则：分值0.25不是0.1的整数倍",
+        ),
+        (lambda raw: raw.update(total_max="99.9"), "标准总分：分值99.9不是0.5的整数倍"),
+        (lambda raw: raw.update(year_from="二〇二三"), "标准起始年度：“二〇二三”不是整数"),
     ],
 )
 def test_a_bad_standard_file_is_refused_with_where_and_why(mutate, message):

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.models import User
 from assessment.management.commands._report_arg import report_for
 from assessment.reports import services
+from assessment.reports.content import UnknownPlaceholder
 from assessment.reports.pdf import ReportRenderError
 from assessment.reports.signing import SigningError
 from assessment.services import AssessmentError
@@ -29,7 +30,7 @@ class Command(BaseCommand):
             issued = services.issue_report(report=report, user=user)
         except PermissionDenied as exc:
             raise CommandError(str(exc) or "没有签发权限。") from exc
-        except (AssessmentError, SigningError, ReportRenderError) as exc:
+        except (AssessmentError, SigningError, ReportRenderError, UnknownPlaceholder) as exc:
             raise CommandError(str(exc)) from exc
         out.write_bytes(bytes(issued.pdf))
         self.stdout.write(self.style.SUCCESS(f"已签发{report}第{issued.version}版：{out}（SHA-256 {issued.sha256}）"))

@@ -80,3 +80,25 @@ def test_issue_report_refuses_a_signer_who_is_no_leader(demo, tmp_path):
     assert not out.exists()
     assert not IssuedReport.objects.exists()
     assert Report.objects.get(pk=demo.report.pk).status == Report.Status.DRAFT
+
+
+def test_issue_report_names_a_placeholder_the_data_no_longer_has(demo, tmp_path):
+    """A narrative copied from an older year may name a placeholder this year's standard lacks: a clear
+    message, not a traceback, and the report stays unsigned."""
+    section = demo.report.sections.order_by("order").last()
+    section.body += "另见{第九体系得分}。"
+    section.save()
+    with pytest.raises(CommandError, match=r"未知的占位符：\{第九体系得分\}"):
+        call(
+            "issue_report",
+            "--org",
+            "changning",
+            "--year",
+            "2023",
+            "--signer",
+            "changning_leader",
+            "--out",
+            str(tmp_path / "x.pdf"),
+        )
+    assert not IssuedReport.objects.exists()
+    assert not (tmp_path / "x.pdf").exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import multiprocessing
+import re
 from pathlib import Path
 
 import pytest
@@ -134,6 +135,31 @@ def test_a_file_url_in_the_html_leaves_no_trace_in_the_pdf(tmp_path):
 
     unlocked = pdf_file(tmp_path, HTML(string=html).write_pdf(), "unlocked.pdf")
     assert images_in(unlocked) != []
+
+
+def _font_names(path: Path) -> list[str]:
+    lines = run("pdffonts", path).stdout.decode().splitlines()[2:]
+    return [line.split()[0] for line in lines if line.strip()]
+
+
+def test_characters_outside_our_fonts_never_pull_in_the_machines_fonts(tmp_path):
+    """The output does not change with the fonts a machine happens to have: text our fonts lack prints as an
+    empty box drawn from our fonts (the edit page refuses such text before it gets here)."""
+    html = (
+        '<html><head><link rel="stylesheet" href="report-asset:report.css"></head>'
+        "<body><p>正文 ☺ ✓ 䶮 Ω ①</p></body></html>"
+    )
+    ours = pdf_file(tmp_path, render_pdf(html), "ours.pdf")
+    names = _font_names(ours)
+    assert names and all(re.fullmatch(r"[A-Z]{6}\+GW-\w+", name) for name in names), names
+
+    # Control: with the machine's fontconfig (fonts-noto-cjk is installed by the setup) WeasyPrint would
+    # have borrowed a system font, so the assertion above means something.
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    machine = HTML(string=html, url_fetcher=_fetcher(), base_url=None).write_pdf(font_config=FontConfiguration())
+    assert any("GW-" not in name for name in _font_names(pdf_file(tmp_path, machine, "machine.pdf")))
 
 
 def test_a_render_over_the_time_limit_is_stopped(demo):

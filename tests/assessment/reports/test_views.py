@@ -309,3 +309,46 @@ def test_the_municipal_reviewer_reads_but_does_not_issue_or_correct(client, demo
     issued.refresh_from_db()
     assert issued.superseded_at is None
     assert not ReportJob.objects.exists()
+
+
+def test_sections_are_reordered_and_inserted_by_their_position(client, demo, alice):
+    client.force_login(alice)
+    report = demo.report
+    before = list(report.sections.order_by("order").values_list("heading", "body"))
+    data = edit_data(
+        report, sections=[], extra=[{"level": 1, "heading": "插入的一节", "body": "内容。", "ORDER": "1.5"}]
+    )
+    count = len(before)
+    for i in range(count):
+        data[f"sections-{i}-ORDER"] = str(i + 1)
+    data["sections-0-ORDER"], data["sections-1-ORDER"] = "2", "1"  # swap the first two
+    response = client.post(url("report-edit", report.pk), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    after = list(report.sections.order_by("order").values_list("heading", "body"))
+    assert after == [before[1], ("插入的一节", "内容。"), before[0], *before[2:]]
+    assert [s.order for s in report.sections.order_by("order")] == list(range(1, count + 2))
+
+
+def test_the_edit_page_offers_a_button_for_more_sections(client, demo, alice):
+    client.force_login(alice)
+    content = client.get(url("report-edit", demo.report.pk)).content.decode()
+    assert 'id="section-template"' in content and "sections-__prefix__-heading" in content
+    assert 'id="add-section"' in content and "js/report-edit.js" in content
+
+
+def test_characters_the_report_fonts_cannot_draw_are_refused_where_they_were_typed(client, demo, alice):
+    client.force_login(alice)
+    report = demo.report
+    before = list(ReportSection.objects.filter(report=report).values_list("level", "heading", "body"))
+    title = report.title
+    data = edit_data(report, sections=[{"body": "完成情况 ✓ 良好"}])
+    data["title"] = "2023年工作报告☺"
+    response = client.post(url("report-edit", report.pk), data)
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "报告字体无法显示“✓”（U+2713）" in content
+    assert "报告字体无法显示“☺”（U+263A）" in content
+    assert "完成情况 ✓ 良好" in content  # what was typed is kept
+    report.refresh_from_db()
+    assert report.title == title
+    assert list(ReportSection.objects.filter(report=report).values_list("level", "heading", "body")) == before
