@@ -9,7 +9,7 @@ transaction that opened the guard for itself:
 - SQLite: a row in the one-row table ``audit_prune_guard``, inserted and removed again inside the transaction
   (SQLite has one writer at a time, and other connections never see the uncommitted row).
 
-Only ``prune`` (the ``prune_audit`` command, rows older than 183 days) and ``flush`` (which empties the whole
+Only ``prune`` (the ``prune_audit`` command, rows older than 184 days) and ``flush`` (which empties the whole
 database, tests included) open it. Updates are never allowed.
 
 A migration that rebuilds the table on SQLite (most ALTERs do) drops its triggers with it: such a migration

@@ -3,7 +3,7 @@
 Append-only is enforced by the database, not by this module: triggers installed by the migration
 (``audit/guard.py``) refuse every UPDATE and DELETE of a row, from the ORM, the admin, a raw SQL statement
 or a migration alike. The one exception is ``manage.py prune_audit``, which removes rows older than the
-legal minimum retention (183 days) inside a transaction that opens the guard for itself alone.
+legal minimum retention (184 days) inside a transaction that opens the guard for itself alone.
 """
 
 from __future__ import annotations

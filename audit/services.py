@@ -27,7 +27,7 @@ from audit.models import AuditEvent
 Action = AuditEvent.Action
 
 #: 网络安全法 §21: network logs are kept for no less than six months.
-RETENTION_MIN_DAYS = 183
+RETENTION_MIN_DAYS = 184
 
 # Events that describe a change of data: they must be written in that change's transaction.
 CHANGE_ACTIONS = frozenset(
@@ -187,7 +187,7 @@ def deleted(instance: models.Model, fields: Iterable[str] | None = None) -> dict
 
 
 def prune(*, older_than_days: int, actor=None, actor_name: str = "") -> int:
-    """Delete events older than ``older_than_days`` (at least 183) and record that it was done. Returns the count."""
+    """Delete events older than ``older_than_days`` (at least 184) and record that it was done. Returns the count."""
     if older_than_days < RETENTION_MIN_DAYS:
         raise AuditError(
             f"审计记录至少保留{RETENTION_MIN_DAYS}天（六个月，《网络安全法》第二十一条），"

@@ -30,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "Demo@2024cn"
 REFUSED_TEXT = "未保存"
+KNOWN = ("accepted", "refused_and_told", "server_errors", "sheet_loads")
 
 
 def free_port() -> int:
@@ -188,34 +189,42 @@ def run_clients(base: str, target: dict, args) -> dict:
         client.login(f"load_scorer_{n}")
         rng = random.Random(n)
         while time.monotonic() < deadline:
-            status, page, _ = client.request(sheet)
-            if status != 200:
+            try:
+                step(client, rng, n)
+            except OSError as error:  # refused, reset or timed out: counted, never a silently dead client
                 with lock:
-                    counts[f"sheet_{status}"] += 1
-                continue
-            indicator = rng.choice(target["indicators"])
-            match = re.search(rf'name="i{indicator}-version"[^>]*value="(\d+)"', page) or re.search(
-                rf'value="(\d+)"[^>]*name="i{indicator}-version"', page
-            )
-            version = match.group(1) if match else ""
-            time.sleep(rng.uniform(0, 0.05))  # think time: lets others change the same indicator meanwhile
-            data = {
-                "csrfmiddlewaretoken": client.csrf(),
-                f"i{indicator}-score": str(rng.choice([0, 0.5, 1, 1.5, 2, 3, 4])),
-                f"i{indicator}-justification": f"负载测试 客户端{n}",
-                f"i{indicator}-version": version,
-            }
-            status, body, _ = client.request(f"/assessments/{target['assessment']}/scores/{indicator}/", data)
-            with lock:
-                if status == 302:
-                    counts["accepted"] += 1
-                    accepted_by_indicator[indicator] += 1
-                elif status in (400, 409) and REFUSED_TEXT in body:
-                    counts["refused_and_told"] += 1
-                elif status >= 500:
-                    counts["server_errors"] += 1
-                else:
-                    counts[f"unexpected_{status}"] += 1
+                    counts["transport_errors"] += 1
+                    counts[f"transport_{type(error).__name__}"] += 1
+
+    def step(client: Client, rng: random.Random, n: int) -> None:
+        status, page, _ = client.request(sheet)
+        with lock:
+            counts["sheet_loads" if status == 200 else "server_errors" if status >= 500 else f"sheet_{status}"] += 1
+        if status != 200:
+            return
+        indicator = rng.choice(target["indicators"])
+        match = re.search(rf'name="i{indicator}-version"[^>]*value="(\d+)"', page) or re.search(
+            rf'value="(\d+)"[^>]*name="i{indicator}-version"', page
+        )
+        version = match.group(1) if match else ""
+        time.sleep(rng.uniform(0, 0.05))  # think time: lets others change the same indicator meanwhile
+        data = {
+            "csrfmiddlewaretoken": client.csrf(),
+            f"i{indicator}-score": str(rng.choice([0, 0.5, 1, 1.5, 2, 3, 4])),
+            f"i{indicator}-justification": f"负载测试 客户端{n}",
+            f"i{indicator}-version": version,
+        }
+        status, body, _ = client.request(f"/assessments/{target['assessment']}/scores/{indicator}/", data)
+        with lock:
+            if status == 302:
+                counts["accepted"] += 1
+                accepted_by_indicator[indicator] += 1
+            elif status in (400, 409) and REFUSED_TEXT in body:
+                counts["refused_and_told"] += 1
+            elif status >= 500:
+                counts["server_errors"] += 1
+            else:
+                counts[f"unexpected_{status}"] += 1
 
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(args.clients)]
     for t in threads:
@@ -241,11 +250,13 @@ def report(result: dict, versions: dict[str, int], target: dict, args) -> None:
         "accepted": counts["accepted"],
         "refused_and_told": counts["refused_and_told"],
         "server_errors": counts["server_errors"],
-        "other": {k: v for k, v in counts.items() if k not in ("accepted", "refused_and_told", "server_errors")},
+        "sheet_loads": counts["sheet_loads"],
+        "other": {k: v for k, v in counts.items() if k not in KNOWN},
         "indicators": len(target["indicators"]),
         "accepted_saves_missing_from_database": lost,
-        "ok": counts["server_errors"] == 0 and not lost and counts["accepted"] > 0,
     }
+    # Anything else (a refusal without the message, a 4xx, a dropped connection) fails the run too.
+    summary["ok"] = counts["server_errors"] == 0 and not summary["other"] and not lost and counts["accepted"] > 0
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     (out / "load_scoring.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2))

@@ -5,7 +5,23 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
 
+def is_database_unavailable(exception: BaseException | None) -> bool:
+    return isinstance(exception, OperationalError | InterfaceError) or (
+        isinstance(exception, DatabaseError) and "connection" in str(exception).lower()
+    )
+
+
+def database_unavailable_response() -> HttpResponse:
+    # The template uses no database (no user, no messages): it must render while the database is down.
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = "30"
+    return response
+
+
 class DatabaseUnavailableMiddleware:
+    """Catches it in views. A middleware that reads the session or the user before the view (a signed-in
+    request) fails outside this one's reach: the 500 handler (changning_enforce.views.server_error) takes those."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -13,11 +29,4 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if isinstance(exception, OperationalError | InterfaceError) or (
-            isinstance(exception, DatabaseError) and "connection" in str(exception).lower()
-        ):
-            # The template uses no database (no user, no messages): it must render while the database is down.
-            response = HttpResponse(render_to_string("503.html"), status=503)
-            response["Retry-After"] = "30"
-            return response
-        return None
+        return database_unavailable_response() if is_database_unavailable(exception) else None

@@ -8,6 +8,8 @@ admin.site.site_header = "执法规范化自评系统 · 管理后台"
 admin.site.site_title = "执法规范化自评系统"
 admin.site.index_title = "标准与用户维护"
 
+handler500 = "changning_enforce.views.server_error"
+
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

@@ -1,15 +1,18 @@
 """Django's deployment checklist and the HTTP security headers."""
 
+import http.cookiejar
 import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,12 +79,26 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _get(url: str) -> tuple[int, str]:
+def _get(url: str, opener=None) -> tuple[int, str]:
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:
+        with (opener or urllib.request.build_opener()).open(url, timeout=10) as response:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
+
+
+def _signed_in_opener(base: str, username: str, password: str):
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.open(base + "/accounts/login/", timeout=10).read()
+    token = next(c.value for c in jar if c.name == "csrftoken")
+    body = urllib.parse.urlencode({"username": username, "password": password, "csrfmiddlewaretoken": token})
+    request = urllib.request.Request(
+        base + "/accounts/login/", data=body.encode(), headers={"Referer": base + "/accounts/login/"}
+    )
+    page = opener.open(request, timeout=10).read().decode()
+    assert any(c.name == "sessionid" for c in jar), "login failed: " + page[page.find("alert") :][:300]
+    return opener
 
 
 def _alter_database(db: dict, change: str) -> None:
@@ -105,7 +122,7 @@ def _terminate_site_connections(connection, name: str) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_database_outage_gives_a_clear_page_and_the_site_recovers(tmp_path):
+def test_a_database_outage_gives_a_clear_page_and_the_site_recovers(tmp_path, alice):
     """A real gunicorn on loopback; the database cuts every connection of the site, then comes back."""
     from django.db import connection
 
@@ -120,6 +137,7 @@ def test_a_database_outage_gives_a_clear_page_and_the_site_recovers(tmp_path):
         "SECRET_KEY": "outage-test",
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
+        "SECURE_COOKIES": "0",  # plain http on loopback: the signed-in client must get its cookies back
         "STATIC_ROOT": str(tmp_path / "static"),
     }
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
@@ -144,17 +162,27 @@ def test_a_database_outage_gives_a_clear_page_and_the_site_recovers(tmp_path):
         # A cut connection alone is replaced before the next request uses it (CONN_HEALTH_CHECKS):
         _terminate_site_connections(connection, db["NAME"])
         assert _get(url) == (200, "ok")
+        # A signed-in user too: the session and user middleware read the database before any view runs.
+        base = f"http://127.0.0.1:{port}"
+        # The tests hash passwords with MD5 for speed; the server runs the production hashers.
+        alice.password = PBKDF2PasswordHasher().encode("Test-pass-2024", PBKDF2PasswordHasher().salt())
+        alice.save(update_fields=["password"])
+        signed_in = _signed_in_opener(base, "alice", "Test-pass-2024")
+        assert _get(base + "/assessments/", signed_in)[0] == 200
         # The database refusing connections for a while: a clear page, not a traceback ...
         _alter_database(db, "ALLOW_CONNECTIONS false")
         try:
             _terminate_site_connections(connection, db["NAME"])
-            status, page = _get(url)
-            assert status == 503
-            assert "服务暂时不可用" in page and "Traceback" not in page
+            for opener, page_url in [(None, url), (signed_in, base + "/assessments/"), (signed_in, base + "/")]:
+                status, page = _get(page_url, opener)
+                assert status == 503, (page_url, status)
+                assert "服务暂时不可用" in page and "Traceback" not in page
         finally:
             _alter_database(db, "ALLOW_CONNECTIONS true")
-        # ... and the site works again as soon as the database is back.
+        # ... and the site works again as soon as the database is back, the user still signed in.
         assert _get(url) == (200, "ok")
+        status, page = _get(base + "/assessments/", signed_in)
+        assert status == 200 and "规范化自评" in page
     finally:
         server.terminate()
         server.wait(10)

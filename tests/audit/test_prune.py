@@ -1,4 +1,4 @@
-"""Retention: events are kept at least 183 days (网络安全法 §21); older ones go only through prune_audit."""
+"""Retention: events are kept at least 184 days (six calendar months can be 184) (网络安全法 §21); older ones go only through prune_audit."""
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -14,25 +14,25 @@ def ages(changning) -> dict[str, AuditEvent]:
     return {
         "year": add_event(days_ago=365, organization=changning, note="一年前"),
         "200": add_event(days_ago=200, organization=changning, note="200天前"),
-        "182": add_event(days_ago=182, organization=changning, note="182天前"),
+        "183": add_event(days_ago=183, organization=changning, note="183天前"),
         "today": add_event(days_ago=0, organization=changning, note="今天"),
     }
 
 
-@pytest.mark.parametrize("days", [0, 30, 90, 182])
-def test_pruning_younger_than_183_days_is_refused(ages, days):
-    with pytest.raises(AuditError, match="至少保留183天"):
+@pytest.mark.parametrize("days", [0, 30, 90, 183])
+def test_pruning_younger_than_184_days_is_refused(ages, days):
+    with pytest.raises(AuditError, match="至少保留184天"):
         prune(older_than_days=days)
-    with pytest.raises(CommandError, match="至少保留183天"):
+    with pytest.raises(CommandError, match="至少保留184天"):
         call_command("prune_audit", "--older-than-days", str(days))
     assert AuditEvent.objects.count() == 4
 
 
 def test_prune_removes_only_older_events_and_records_that_it_did(ages, capsys):
-    call_command("prune_audit", "--older-than-days", "183")
-    assert "已清理2条183天以前的审计记录" in capsys.readouterr().out
+    call_command("prune_audit", "--older-than-days", "184")
+    assert "已清理2条184天以前的审计记录" in capsys.readouterr().out
     notes = set(AuditEvent.objects.values_list("note", flat=True))
-    assert {"182天前", "今天"} <= notes
+    assert {"183天前", "今天"} <= notes
     assert not notes & {"一年前", "200天前"}
     pruned = AuditEvent.objects.get(action=AuditEvent.Action.PRUNE)
     assert pruned.actor_name == "manage.py prune_audit" and "清理了2条" in pruned.note
@@ -58,5 +58,5 @@ def test_a_prune_that_fails_leaves_every_event(ages, monkeypatch):
 
     monkeypatch.setattr(audit.services, "record", broken)
     with pytest.raises(RuntimeError):
-        prune(older_than_days=183)
+        prune(older_than_days=184)
     assert AuditEvent.objects.count() == 4
