@@ -27,6 +27,7 @@ from tests.e2e.journeys import (
 
 REPORT_TITLE = "长宁区生态环境保护行政执法机构规范化建设工作报告"
 RETURN_REASON = "4.2 培训不足40学时的人数与培训记录不符，请核对后重新提交。"
+NEW_HEADING = "总体情况"
 NEW_PARAGRAPH = "2024年，长宁区将对照规范化建设标准逐项整改自评中发现的问题，持续提升执法效能。"
 
 
@@ -113,6 +114,12 @@ def test_leader_reviews_returns_approves_edits_signs_and_verifies_the_report(new
     closing = leader.locator("fieldset").filter(has=leader.locator("textarea", has_text="锻造一支政治坚定"))
     body = closing.get_by_label("正文")
     body.fill(body.input_value() + "\n\n" + NEW_PARAGRAPH)
+    # a new section from "再加一节" (the page's script), placed by its position between the first two
+    leader.get_by_role("button", name="再加一节").click()
+    added = leader.locator("fieldset.report-section").last
+    added.get_by_label("位置").fill("1.5")
+    added.get_by_label("标题", exact=True).fill(NEW_HEADING)
+    added.get_by_label("正文").fill("本节由编辑页“再加一节”添加。")
     shots(leader, "report-edit")
     leader.get_by_role("button", name="保存", exact=True).click()
     leader.wait_for_load_state()
@@ -135,6 +142,7 @@ def test_leader_reviews_returns_approves_edits_signs_and_verifies_the_report(new
     text = pdf_text(signed)
     assert REPORT_TITLE in text
     assert NEW_PARAGRAPH in text
+    assert f"一、{NEW_HEADING}" in text and "二、领导重视，组织准备" in text  # inserted, then renumbered
     assert "长环保发〔2023〕15号" in text
     if (directory := readme_dir()) is not None:
         pdf_first_page_png(signed, directory / "report-page1.png")
