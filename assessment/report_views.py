@@ -15,6 +15,7 @@ from assessment.models import IssuedReport, Report, ReportJob, ReportSection
 from assessment.report_forms import ReportForm, SectionFormSet, VerifyForm
 from assessment.reports import services
 from assessment.reports.content import report_values
+from assessment.reports.fonts import undrawable_in_report
 from assessment.reports.verify import verify_pdf
 from assessment.services import AssessmentError
 from changning_enforce.http import attachment_response
@@ -46,11 +47,15 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         values = {}
     user = request.user
     own = user.organization_id == report.organization_id
+    undrawable = []
+    if report.is_editable:
+        undrawable = undrawable_in_report(sheet=selectors.scoring_sheet(report.assessment), values=values)
     return render(
         request,
         "assessment/report/detail.html",
         {
             "report": report,
+            "undrawable": undrawable,
             "sections": report.sections.order_by("order"),
             "values": values,
             "versions": report.versions.select_related("signed_by").order_by("-version"),

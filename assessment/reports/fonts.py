@@ -37,3 +37,19 @@ def refuse_undrawable_characters(value: str) -> None:
         raise ValidationError(
             f"报告字体无法显示{listed}{more}，印在公文里会是空白方框，请改用其他写法。", code="undrawable_character"
         )
+
+
+def undrawable_in_report(*, sheet, values: dict[str, str]) -> list[str]:
+    """Text that reaches the PDF from elsewhere (the 评分表 appendix, figures from the records) and that the
+    report's forms could not check: where it is and what can't be drawn, for a warning before 签发."""
+    places = [(f"体系“{b.system.name}”的名称", b.system.name) for b in sheet.systems]
+    for block in sheet.systems:
+        for row in block.rows:
+            places.append((f"指标{row.indicator.code}的名称", row.indicator.name))
+            places.append((f"指标{row.indicator.code}的自评说明", row.justification))
+    places += [(f"占位符{{{name}}}的内容", value) for name, value in values.items()]
+    found = []
+    for where, text in places:
+        if chars := undrawable_characters(text):
+            found.append(f"{where}：" + "".join(chars))
+    return found

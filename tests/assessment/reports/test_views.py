@@ -352,3 +352,16 @@ def test_characters_the_report_fonts_cannot_draw_are_refused_where_they_were_typ
     report.refresh_from_db()
     assert report.title == title
     assert list(ReportSection.objects.filter(report=report).values_list("level", "heading", "body")) == before
+
+
+def test_the_report_page_warns_of_appendix_text_the_fonts_cannot_draw(client, demo, alice):
+    from assessment.models import Score
+
+    client.force_login(alice)
+    page = client.get(url("report-detail", demo.report.pk)).content.decode()
+    assert "报告字体无法显示" not in page
+    score = Score.objects.filter(assessment=demo.approved_2023).select_related("indicator").first()
+    Score.objects.filter(pk=score.pk).update(justification=score.justification + "☺")
+    page = client.get(url("report-detail", demo.report.pk)).content.decode()
+    assert "报告字体无法显示" in page
+    assert f"指标{score.indicator.code}的自评说明：☺" in page
