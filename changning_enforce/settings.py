@@ -112,6 +112,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # `make run` has the web server and the task worker share one SQLite file. WAL lets a status poll read
+    # while the worker writes a 100,000-row import; the busy timeout makes a write (a session refresh) wait
+    # for the worker's transaction instead of failing with "database is locked" after SQLite's 5 s; and
+    # BEGIN IMMEDIATE takes the write lock at the start of a transaction, so two writers queue rather than
+    # deadlock when both try to upgrade a read lock (a deadlock fails at once, whatever the timeout).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

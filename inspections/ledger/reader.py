@@ -1,7 +1,8 @@
 """Read an uploaded ledger into checked rows, or report every problem with its sheet, row and column.
 
 Nothing here touches the database: references to records that may already exist (an inspection's
-出动编号) are checked by ``inspections.services.ledger`` before anything is written.
+出动编号) are checked by ``inspections.services.ledger``, before anything is written and, when cells are
+wrong, on the rows kept in ``LedgerError.ledger`` so that one upload reports every bad row.
 The workbook is opened in openpyxl's read-only mode so that 100,000 rows stream through in bounded
 memory, and with ``data_only=False`` so that a formula is seen as a formula, not as a cached value.
 """
@@ -310,7 +311,7 @@ def read_ledger(
     finally:
         wb.close()
     if collector.problems:
-        raise LedgerError(collector.problems, collector.unlisted)
+        raise LedgerError(collector.problems, collector.unlisted, ledger=ledger)
     return ledger
 
 
@@ -346,9 +347,11 @@ def _read_sheet(sheet: Sheet, rows: Iterable, ledger: Ledger, collector: _Collec
     collector.current_row = 2
     if header is None:
         collector.add(Problem(sheet.title, 1, "", "工作表是空的，缺少第1行表头"))
+        ledger.unread_sheets.add(sheet.title)
         return
     positions = _header_map(sheet, header, collector)
     if positions is None:
+        ledger.unread_sheets.add(sheet.title)
         return
     seen: dict[tuple, int] = {}
     build = _BUILDERS[sheet.title]
@@ -389,6 +392,7 @@ def _read_sheet(sheet: Sheet, rows: Iterable, ledger: Ledger, collector: _Collec
                 collector.add(Problem(sheet.title, number, column.header, str(exc), letter))
                 ok = False
         if not ok:
+            _note_refused(sheet, ledger, number, values)
             continue
         key = tuple(values[h] for h in sheet.key)
         if key in seen:
@@ -401,6 +405,19 @@ def _read_sheet(sheet: Sheet, rows: Iterable, ledger: Ledger, collector: _Collec
         problems = build(ledger, number, values)
         for column_header, reason in problems:
             collector.add(Problem(sheet.title, number, column_header, reason))
+        if problems:
+            _note_refused(sheet, ledger, number, values)
+
+
+def _note_refused(sheet: Sheet, ledger: Ledger, number: int, values: dict) -> None:
+    """What the 出动编号 check needs of a refused row (a duplicate needs nothing: its first row is kept)."""
+    dispatch_number = values.get("出动编号")
+    if not dispatch_number:
+        return
+    if sheet.title == DISPATCHES.title:
+        ledger.refused_dispatch_numbers.add(dispatch_number)
+    elif sheet.title == INSPECTIONS.title:
+        ledger.refused_references.append((number, dispatch_number))
 
 
 def _dispatch(ledger: Ledger, number: int, v: dict) -> list[tuple[str, str]]:

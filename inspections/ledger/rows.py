@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -29,11 +31,16 @@ class Problem:
 
 
 class LedgerError(Exception):
-    """The ledger cannot be imported; ``problems`` lists why, ``unlisted`` counts the ones left off."""
+    """The ledger cannot be imported; ``problems`` lists why, ``unlisted`` counts the ones left off.
 
-    def __init__(self, problems: list[Problem], unlisted: int = 0):
+    ``ledger`` holds the rows that could be read when the problems are in cells (None when the file itself
+    is refused), so that the checks which need the database can still report their rows in the same list.
+    """
+
+    def __init__(self, problems: list[Problem], unlisted: int = 0, *, ledger: Ledger | None = None):
         self.problems = problems
         self.unlisted = unlisted
+        self.ledger = ledger
         super().__init__(f"台账有{len(problems) + unlisted}处错误")
 
 
@@ -102,7 +109,23 @@ class Ledger:
     equipment: list[EquipmentRow] = field(default_factory=list)
     trainings: list[TrainingRow] = field(default_factory=list)
     sheets: list[str] = field(default_factory=list)
+    # Filled only while problems are found, for the 出动编号 check: a dispatch row refused for its date still
+    # names a dispatch that is in the file, and an inspection row refused for its credit code may also point
+    # at an unknown dispatch; both are reported at once rather than one after the other.
+    refused_dispatch_numbers: set[str] = field(default_factory=set)
+    refused_references: list[tuple[int, str]] = field(default_factory=list)
+    # Sheets whose header row was refused: none of their rows were read.
+    unread_sheets: set[str] = field(default_factory=set)
 
     @property
     def row_count(self) -> int:
         return sum(map(len, (self.dispatches, self.inspections, self.cases, self.equipment, self.trainings)))
+
+    def dispatch_numbers(self) -> set[str]:
+        """Every 出动编号 the 执法出动 sheet names, its refused rows included."""
+        return {r.number for r in self.dispatches} | self.refused_dispatch_numbers
+
+    def dispatch_references(self) -> Iterator[tuple[int, str]]:
+        """(row, 出动编号) of every 污染源检查 row that names one, in row order."""
+        # both lists are in row order already: merged, not sorted, so 100,000 rows cost no extra copy
+        return heapq.merge(((r.row, r.dispatch_number) for r in self.inspections), self.refused_references)

@@ -1,7 +1,9 @@
 """A ledger upload's life: checked and stored in the request, imported by the task worker.
 
 The request only does what is quick (file-level checks, storing the file, queueing); reading and
-writing 100,000 rows happens in ``run_ledger_import_job`` inside the worker. Progress is written with
+writing 100,000 rows happens in ``run_ledger_import_job`` inside the worker. A file refused by those checks
+is recorded as a failed import too, without the file, so that its errors are on the import's page and in
+its downloadable error report like those of a refused row. Progress is written with
 single UPDATEs outside the import's transaction, so the page can poll it while the import runs.
 """
 
@@ -19,10 +21,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit.context import current_ip, using_ip
-from inspections.ledger.reader import check_ledger_file, read_ledger
+from inspections.ledger.reader import check_ledger_file
 from inspections.ledger.rows import LedgerError, Problem
 from inspections.models import LedgerImport
-from inspections.services.ledger import import_ledger
+from inspections.services.ledger import import_ledger, read_ledger_for_import
 
 logger = logging.getLogger(__name__)
 
@@ -34,10 +36,17 @@ def may_import(user: User) -> bool:
 
 
 def start_ledger_import(*, user: User, data: bytes, filename: str, max_bytes: int) -> LedgerImport:
-    """Check and store an uploaded ledger and queue its import; raises LedgerError for a bad file."""
+    """Check and store an uploaded ledger and queue its import.
+
+    A file refused by the quick checks (not an .xlsx, macro-enabled, too large, too many rows…) comes back
+    as a finished, failed import holding the reasons, and nothing of the file is kept.
+    """
     if not may_import(user):
         raise PermissionDenied("只有本单位的填报人可以导入执法台账。")
-    check_ledger_file(data, max_bytes=max_bytes)
+    try:
+        check_ledger_file(data, max_bytes=max_bytes)
+    except LedgerError as exc:
+        return _record_refused(user=user, filename=filename, error=exc)
     # Imported here because the task module imports this one.
     from inspections.tasks import import_ledger_task
 
@@ -60,6 +69,22 @@ def start_ledger_import(*, user: User, data: bytes, filename: str, max_bytes: in
         raise
     job.refresh_from_db()
     return job
+
+
+def _record_refused(*, user: User, filename: str, error: LedgerError) -> LedgerImport:
+    now = timezone.now()
+    return LedgerImport.objects.create(
+        organization_id=user.organization_id,
+        created_by=user,
+        original_name=filename[:255],
+        uploaded_from=current_ip(),
+        status=LedgerImport.Status.FAILED,
+        stage="文件未通过检查，未导入任何内容",
+        errors=[p.as_dict() for p in error.problems],
+        error_count=len(error.problems) + error.unlisted,
+        started_at=now,
+        finished_at=now,
+    )
 
 
 def _update(job: LedgerImport, **fields: object) -> None:
@@ -88,7 +113,12 @@ def fail_abandoned_imports(*, now: datetime | None = None) -> int:
     """
     now = now or timezone.now()
     limit = now - timedelta(seconds=settings.JOB_ABANDONED_SECONDS)
-    return LedgerImport.objects.filter(status=LedgerImport.Status.RUNNING, started_at__lt=limit).update(
+    abandoned = LedgerImport.objects.filter(status=LedgerImport.Status.RUNNING, started_at__lt=limit)
+    # Looked for before any UPDATE: every status poll calls this, and on SQLite an UPDATE, even of no row,
+    # waits for the write lock that the worker holds while it writes an import.
+    if not abandoned.exists():
+        return 0
+    return abandoned.update(
         status=LedgerImport.Status.FAILED,
         stage="任务中断，未导入任何内容",
         errors=[Problem("", None, "", INTERRUPTED).as_dict()],
@@ -114,8 +144,9 @@ def _run(job: LedgerImport, max_bytes: int) -> str:
     try:
         with job.file.open("rb") as stored:
             data = stored.read(max_bytes + 1)
-        ledger = read_ledger(
-            data,
+        ledger = read_ledger_for_import(
+            organization=job.organization,
+            data=data,
             max_bytes=max_bytes,
             progress=lambda done: _update(job, rows_done=done),
             on_total=lambda total: _update(job, rows_total=total),

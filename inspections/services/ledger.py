@@ -12,7 +12,7 @@ one audit event with its counts (docs/audit.md).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -23,6 +23,7 @@ from accounts.models import Organization, User
 from audit import services as audit
 from audit.models import AuditEvent
 from inspections.ledger.layout import CASES, DISPATCHES, EQUIPMENT, INSPECTIONS, SHEETS, TRAININGS
+from inspections.ledger.reader import MAX_LISTED_PROBLEMS, read_ledger
 from inspections.ledger.rows import EquipmentRow, Ledger, LedgerError, Problem, TrainingRow
 from inspections.models import Dispatch, Equipment, Inspection, PenaltyCase, PollutionSource, Training
 
@@ -64,6 +65,36 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
     if summary.get("sources_created"):
         lines.append(f"新建污染源{summary['sources_created']}个（按统一社会信用代码匹配）")
     return lines
+
+
+def read_ledger_for_import(
+    *,
+    organization: Organization,
+    data: bytes,
+    max_bytes: int,
+    progress: Callable[[int], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+) -> Ledger:
+    """The workbook's rows for ``import_ledger``; raises LedgerError listing every problem of the file.
+
+    The reader cannot see the database, so when cells are wrong the 出动编号 check is run here on the rows
+    it kept and its problems join the list: the user gets every bad row in one pass, not the cells first and
+    the unknown dispatches after the next upload. Nothing is written either way.
+    """
+    try:
+        return read_ledger(data, max_bytes=max_bytes, progress=progress, on_total=on_total)
+    except LedgerError as exc:
+        if exc.ledger is None:  # the file itself is refused: there are no rows to check
+            raise
+        raise _listed([*exc.problems, *_reference_problems(organization, exc.ledger)], exc.unlisted) from None
+
+
+def _listed(problems: list[Problem], unlisted: int = 0) -> LedgerError:
+    """One error with its problems in workbook order (sheet, then row), no more listed than the reader lists."""
+    order = {sheet.title: index for index, sheet in enumerate(SHEETS)}
+    problems.sort(key=lambda p: (order.get(p.sheet, -1), p.row or 0))  # stable: a row's cells stay in order
+    left_off = max(len(problems) - MAX_LISTED_PROBLEMS, 0)
+    return LedgerError(problems[:MAX_LISTED_PROBLEMS], unlisted + left_off)
 
 
 def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
@@ -145,25 +176,34 @@ def _model_fields(row: EquipmentRow | TrainingRow) -> dict[str, Any]:
 
 
 def _check_dispatch_references(organization: Organization, ledger: Ledger) -> None:
-    in_file = {r.number for r in ledger.dispatches}
-    elsewhere = sorted({r.dispatch_number for r in ledger.inspections} - in_file)
+    if problems := _reference_problems(organization, ledger):
+        raise _listed(problems)
+
+
+def _reference_problems(organization: Organization, ledger: Ledger) -> list[Problem]:
+    """Inspection rows whose 出动编号 is neither in the file nor one of the organisation's dispatches."""
+    if DISPATCHES.title in ledger.unread_sheets:
+        # Its header is wrong, so which dispatches the file holds is unknown: reporting every inspection
+        # would bury the one problem that matters under thousands that are not.
+        return []
+    in_file = ledger.dispatch_numbers()
+    references = list(ledger.dispatch_references())
+    elsewhere = sorted({number for _, number in references} - in_file)
     stored: set[str] = set()
     for chunk in _chunks(elsewhere):
         stored.update(
             Dispatch.objects.filter(organization=organization, number__in=chunk).values_list("number", flat=True)
         )
-    problems = [
+    return [
         Problem(
             INSPECTIONS.title,
-            r.row,
+            row,
             "出动编号",
-            f"出动编号“{r.dispatch_number}”既不在“{DISPATCHES.title}”工作表中，也不是本单位已有的出动记录",
+            f"出动编号“{number}”既不在“{DISPATCHES.title}”工作表中，也不是本单位已有的出动记录",
         )
-        for r in ledger.inspections
-        if r.dispatch_number not in in_file and r.dispatch_number not in stored
+        for row, number in references
+        if number not in in_file and number not in stored
     ]
-    if problems:
-        raise LedgerError(problems)
 
 
 def _key_map(

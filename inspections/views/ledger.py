@@ -15,7 +15,7 @@ from changning_enforce.http import XLSX_MIME, attachment_response
 from inspections import services
 from inspections.exports import export_filenames, ledger_export
 from inspections.forms import LedgerUploadForm
-from inspections.ledger.rows import LedgerError, Problem
+from inspections.ledger.rows import Problem
 from inspections.ledger.writer import error_report_workbook, ledger_workbook
 from inspections.models import LedgerImport
 from inspections.services.imports import fail_abandoned_imports, may_import
@@ -64,29 +64,26 @@ def import_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     organization = own_organization(request)
     form = LedgerUploadForm(request.POST or None, request.FILES or None)
-    problems: list[Problem] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["workbook"]
-        try:
-            job = services.start_ledger_import(
-                user=request.user,
-                data=upload.read(settings.LEDGER_MAX_BYTES + 1),
-                filename=upload.name,
-                max_bytes=settings.LEDGER_MAX_BYTES,
-            )
-        except LedgerError as exc:
-            problems = exc.problems
-        else:
+        job = services.start_ledger_import(
+            user=request.user,
+            data=upload.read(settings.LEDGER_MAX_BYTES + 1),
+            filename=upload.name,
+            max_bytes=settings.LEDGER_MAX_BYTES,
+        )
+        # A file refused at once is a failed import already: its page lists why and offers the error report.
+        if job.status != LedgerImport.Status.FAILED:
             messages.info(
                 request, f"已上传“{upload.name}”，正在后台导入；进度和结果显示在本页，可以离开本页稍后再来查看。"
             )
-            return redirect("inspections:import-detail", pk=job.pk)
+        return redirect("inspections:import-detail", pk=job.pk)
     recent = LedgerImport.objects.for_user(request.user).filter(organization=organization).defer("errors")[:10]
     return render(
         request,
         "inspections/import.html",
-        {"tabs": TABS, "current_tab": "import", "form": form, "problems": problems, "recent": recent},
-        status=400 if problems or form.errors else 200,
+        {"tabs": TABS, "current_tab": "import", "form": form, "recent": recent},
+        status=400 if form.errors else 200,
     )
 
 

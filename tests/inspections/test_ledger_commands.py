@@ -53,6 +53,22 @@ def test_import_errors_are_listed_and_nothing_is_written(tmp_path, changning):
     assert database_snapshot() == before
 
 
+def test_unknown_dispatches_are_listed_with_the_cell_errors(tmp_path, changning):
+    sheets = good_ledger()
+    sheets["执法出动"][1][1] = "2023-13-01"
+    sheets["污染源检查"][2][0] = "NOPE"
+    ledger = tmp_path / "bad.xlsx"
+    ledger.write_bytes(workbook(sheets))
+    with pytest.raises(CommandError) as info:
+        run("import_ledger", str(ledger), "--org", "changning")
+    assert str(info.value).splitlines() == [
+        "台账有2处错误，未导入任何内容：",
+        "工作表“执法出动”第2行“出动日期”列（B2）：“2023-13-01”不是有效日期（没有这一天）",
+        "工作表“污染源检查”第3行“出动编号”列：出动编号“NOPE”既不在“执法出动”工作表中，也不是本单位已有的出动记录",
+    ]
+    assert not Dispatch.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -11,7 +11,16 @@ from inspections.ledger.reader import MAX_LISTED_PROBLEMS, read_ledger
 from inspections.ledger.rows import LedgerError
 from inspections.models import Training
 from inspections.services import import_ledger
-from tests.inspections.records_helpers import VALID_CODES, database_snapshot, good_ledger, headers, workbook, xlsm
+from inspections.services.ledger import read_ledger_for_import
+from tests.inspections.records_helpers import (
+    VALID_CODES,
+    code,
+    database_snapshot,
+    good_ledger,
+    headers,
+    workbook,
+    xlsm,
+)
 
 MAX = 50 * 1024 * 1024
 
@@ -148,6 +157,88 @@ def test_another_districts_dispatch_is_unknown(xuhui, changning, make_xuhui):
     sheets = {"污染源检查": [headers("污染源检查"), ["XH-1", date(2023, 1, 1), "甲", VALID_CODES[0], "未发现问题", ""]]}
     problems = attempt(workbook(sheets), changning)
     assert "出动编号“XH-1”既不在" in problems[0].reason
+
+
+# --- unknown 出动编号 reported in the same pass as the cell errors ---------------------------------------
+
+
+def refused(data: bytes, organization) -> list:
+    """What an import is refused for: the rows read for it, checked as the worker and the command check them."""
+    with pytest.raises(LedgerError) as info:
+        read_ledger_for_import(organization=organization, data=data, max_bytes=MAX)
+    return info.value.problems
+
+
+def audit_reproduction() -> bytes:
+    """Three bad cells on 执法出动, and two inspections of dispatch "NOPE", one with a bad credit code too."""
+    sheets = good_ledger()
+    sheets["执法出动"][1][1] = "2023-13-01"
+    sheets["执法出动"][2][2] = "=1+1"
+    sheets["执法出动"][3][2] = -3
+    sheets["污染源检查"][1][0] = "NOPE"
+    sheets["污染源检查"][2][0] = "NOPE"
+    sheets["污染源检查"][2][3] = "123456789012345670"
+    return workbook(sheets)
+
+
+def test_unknown_dispatches_are_reported_with_the_cell_errors(changning):
+    before = database_snapshot()
+    problems = refused(audit_reproduction(), changning)
+    # Row 4 of 污染源检查 names CD2023-003, whose row is refused for its count: it is in the file, not unknown.
+    assert [(p.sheet, p.row, p.column) for p in problems] == [
+        ("执法出动", 2, "出动日期"),
+        ("执法出动", 3, "出动人数"),
+        ("执法出动", 4, "出动人数"),
+        ("污染源检查", 2, "出动编号"),
+        ("污染源检查", 3, "统一社会信用代码"),
+        ("污染源检查", 3, "出动编号"),
+    ]
+    unknown = "出动编号“NOPE”既不在“执法出动”工作表中，也不是本单位已有的出动记录"
+    assert problems[3].message == f"工作表“污染源检查”第2行“出动编号”列：{unknown}"
+    assert problems[5].reason == unknown
+    assert database_snapshot() == before
+
+
+def test_with_cell_errors_stored_dispatches_are_known_and_other_districts_are_not(changning, make, make_xuhui):
+    make.dispatch(date(2023, 1, 1), number="OLD-1")
+    make_xuhui.dispatch(date(2023, 1, 1), number="XH-1")
+    rows = [
+        headers("污染源检查"),
+        ["OLD-1", date(2023, 1, 2), "甲", VALID_CODES[0], "未发现问题", ""],
+        ["XH-1", date(2023, 1, 2), "乙", VALID_CODES[1], "未发现问题", ""],
+        ["OLD-1", "昨天", "丙", VALID_CODES[2], "未发现问题", ""],
+    ]
+    problems = refused(workbook({"污染源检查": rows}), changning)
+    assert [(p.sheet, p.row, p.column) for p in problems] == [
+        ("污染源检查", 3, "出动编号"),
+        ("污染源检查", 4, "检查日期"),
+    ]
+    assert "出动编号“XH-1”既不在" in problems[0].reason
+
+
+def test_a_wrong_dispatch_header_does_not_make_every_inspection_unknown(changning):
+    sheets = good_ledger()
+    sheets["执法出动"][0][0] = "编号"
+    problems = refused(workbook(sheets), changning)
+    assert [(p.sheet, p.row, p.column) for p in problems] == [("执法出动", 1, "出动编号")]
+
+
+def test_unknown_dispatches_count_towards_the_listed_problems(changning):
+    count = MAX_LISTED_PROBLEMS
+    rows = [headers("污染源检查")] + [
+        ["NOPE", "昨天" if n % 2 else "2023-01-01", "甲", code(n), "未发现问题", ""] for n in range(count)
+    ]
+    with pytest.raises(LedgerError) as info:
+        read_ledger_for_import(organization=changning, data=workbook({"污染源检查": rows}), max_bytes=MAX)
+    problems = info.value.problems
+    # every row names the unknown dispatch and every other row has a bad date: half as many again are left off
+    assert (len(problems), info.value.unlisted) == (count, count // 2)
+    assert [(p.row, p.column) for p in problems[:4]] == [
+        (2, "出动编号"),
+        (3, "检查日期"),
+        (3, "出动编号"),
+        (4, "出动编号"),
+    ]
 
 
 def test_a_case_number_twice_in_the_file(stored, changning):

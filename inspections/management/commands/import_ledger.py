@@ -3,11 +3,10 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from inspections.ledger.reader import read_ledger
 from inspections.ledger.rows import LedgerError
 from inspections.management.commands._org import organization_for
 from inspections.services import import_ledger
-from inspections.services.ledger import summary_lines
+from inspections.services.ledger import read_ledger_for_import, summary_lines
 
 
 class Command(BaseCommand):
@@ -28,7 +27,9 @@ class Command(BaseCommand):
             self.stderr.write(f"已读取{done}行…")
 
         try:
-            ledger = read_ledger(data, max_bytes=settings.LEDGER_MAX_BYTES, progress=progress)
+            ledger = read_ledger_for_import(
+                organization=organization, data=data, max_bytes=settings.LEDGER_MAX_BYTES, progress=progress
+            )
             summary = import_ledger(organization=organization, ledger=ledger)
         except LedgerError as exc:
             lines = [p.message for p in exc.problems]
