@@ -393,9 +393,14 @@ def fail_abandoned_jobs(*, now=None) -> int:
     """
     now = now or timezone.now()
     limit = now - timedelta(seconds=settings.JOB_ABANDONED_SECONDS)
-    return ReportJob.objects.filter(
+    abandoned = ReportJob.objects.filter(
         status__in=[ReportJob.Status.QUEUED, ReportJob.Status.RUNNING], progress__gt=0, created_at__lt=limit
-    ).update(
+    )
+    # Looked for before any UPDATE: every status poll calls this, and on SQLite an UPDATE, even of no row,
+    # waits for the write lock that the worker may hold.
+    if not abandoned.exists():
+        return 0
+    return abandoned.update(
         status=ReportJob.Status.FAILED,
         message="任务进程在处理过程中中断，报告未签发（未做任何修改）；请重新点击生成或签发。",
         finished_at=now,
