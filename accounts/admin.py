@@ -31,6 +31,25 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     )
     add_fieldsets = (*DjangoUserAdmin.add_fieldsets, ("所属单位", {"fields": ("organization", "department")}))
     readonly_fields = ("password_changed_at",)
+    # Only a superuser makes a superuser or hands out single permissions; an admin (管理员) assigns roles (groups).
+    SUPERUSER_ONLY_FIELDS = ("is_superuser", "user_permissions")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += self.SUPERUSER_ONLY_FIELDS
+        return fields
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # nor changes a superuser's account (its password, its second factor's owner, its roles)
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)

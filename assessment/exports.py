@@ -58,14 +58,15 @@ def score_workbook(sheet: ScoringSheet) -> bytes:
     ws.title = SHEET_TITLE
 
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
-    ws["A1"] = workbook_title(sheet)
+    _text(ws, 1, 1, workbook_title(sheet))
     ws["A1"].font = Font(name="黑体", size=16, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 32
 
     # Row 2 identifies the assessment; an upload is checked against it.
-    ws["A2"], ws["B2"], ws["C2"], ws["D2"] = "单位", a.organization.name, "年度", a.year
-    ws["E2"] = f"标准：{a.standard}"
+    ws["A2"], ws["C2"], ws["D2"] = "单位", "年度", a.year
+    _text(ws, 2, 2, a.organization.name)
+    _text(ws, 2, 5, f"标准：{a.standard}")
     for cell in ws[2]:
         cell.font = Font(name=_FONT, size=11)
 
@@ -76,7 +77,7 @@ def score_workbook(sheet: ScoringSheet) -> bytes:
     row = HEADER_ROW + 1
     for index, block in enumerate(sheet.systems):
         ws.cell(row=row, column=1, value=CHINESE_NUMERALS[index] if index < len(CHINESE_NUMERALS) else str(index + 1))
-        ws.cell(row=row, column=2, value=block.system.name)
+        _text(ws, row, 2, block.system.name)
         ws.cell(row=row, column=3, value=_number(block.system.max_score))
         ws.cell(row=row, column=4, value=_number(block.subtotal))
         ws.cell(row=row, column=5, value=f"小计（{block.indicator_count}个指标）")

@@ -1,26 +1,14 @@
 """Backup round trip: the demo, dumped and restored into an empty database, comes back whole."""
 
 import json
-import os
-import subprocess
-import sys
 import uuid
-from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.db import connection
 
-from accounts.models import User
-from assessment import services
-from assessment.models import Evidence, Indicator, Report, SelfAssessment
-from assessment.reports import services as report_services
 from operations.backup import BackupError, create_backup, restore_backup
+from tests.operations.conftest import PDF, manage
 
-ROOT = Path(__file__).resolve().parents[2]
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 COUNT_SCRIPT = """
 import json
 from django.apps import apps
@@ -37,7 +25,7 @@ def target_database(tmp_path):
     import psycopg2
 
     db = connection.settings_dict
-    name = f"restore_{uuid.uuid4().hex[:10]}"
+    name = f"h5_restore_{uuid.uuid4().hex[:10]}"
     params = {"dbname": "postgres", "user": db["USER"], "host": db["HOST"] or "127.0.0.1", "port": db["PORT"] or 5432}
     admin = psycopg2.connect(**params)
     admin.autocommit = True
@@ -49,31 +37,8 @@ def target_database(tmp_path):
         admin.close()
 
 
-def _manage(database_url: str, media: Path, *args: str) -> str:
-    env = {**os.environ, "DATABASE_URL": database_url, "MEDIA_ROOT": str(media), "SECRET_KEY": "backup-test"}
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
-
-
-def test_the_demo_survives_a_backup_and_restore_into_an_empty_database(db, tmp_path, settings, target_database):
-    call_command("seed_demo", verbosity=0)
-    leader = User.objects.get(username="changning_leader")
-    report = Report.objects.get(organization__code="changning", year=2023)
-    issued = report_services.issue_report(report=report, user=leader)
-    draft = SelfAssessment.objects.get(organization__code="changning", year=2024)
-    indicator = Indicator.objects.get(system__standard=draft.standard, code="1.2")
-    services.save_score(
-        assessment=draft,
-        indicator=indicator,
-        user=User.objects.get(username="changning_scorer"),
-        value=Decimal("4"),
-        justification="见附件",
-        new_evidence=[SimpleUploadedFile("制度.pdf", PDF)],
-    )
-    evidence = Evidence.objects.get()
+def test_the_demo_survives_a_backup_and_restore_into_an_empty_database(db, tmp_path, backup_demo, target_database):
+    issued, evidence = backup_demo.issued, backup_demo.evidence
 
     archive = tmp_path / "backup.tar.gz"
     counts = create_backup(archive)
@@ -81,9 +46,9 @@ def test_the_demo_survives_a_backup_and_restore_into_an_empty_database(db, tmp_p
         assert counts[label] > 0, label
 
     media = tmp_path / "restored-media"
-    _manage(target_database, media, "migrate", "--noinput", "-v0")
-    _manage(target_database, media, "restore", str(archive))
-    restored = json.loads(_manage(target_database, media, "shell", "-c", COUNT_SCRIPT).strip().splitlines()[-1])
+    manage(target_database, media, "migrate", "--noinput", "-v0")
+    manage(target_database, media, "restore", str(archive))
+    restored = json.loads(manage(target_database, media, "shell", "-c", COUNT_SCRIPT).strip().splitlines()[-1])
     for label, count in counts.items():
         assert restored[label] == count, label
     audit_rows = {label: n for label, n in counts.items() if label.startswith("audit.")}
@@ -93,7 +58,7 @@ def test_the_demo_survives_a_backup_and_restore_into_an_empty_database(db, tmp_p
         "from assessment.models import IssuedReport; import hashlib; "
         "v = IssuedReport.objects.get(); print(hashlib.sha256(bytes(v.pdf)).hexdigest())"
     )
-    assert _manage(target_database, media, "shell", "-c", check).strip().splitlines()[-1] == issued.sha256
+    assert manage(target_database, media, "shell", "-c", check).strip().splitlines()[-1] == issued.sha256
     assert (media / evidence.file.name).read_bytes() == PDF
 
 
