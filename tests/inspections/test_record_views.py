@@ -288,3 +288,61 @@ def test_only_fields_with_errors_are_marked_invalid(as_alice):
     assert "filed_on" in names and "decided_on" not in names and "closed_on" not in names
     fresh = as_alice.get(reverse("inspections:case-create")).content.decode()
     assert "is-invalid" not in fresh
+
+
+def test_inspection_list_filters_by_source_and_department(as_alice, make, brigade):
+    chemical = make.source("上海某化工有限公司")
+    restaurant = make.source("上海某餐饮有限公司")
+    make.inspection(date(2023, 3, 1), dispatch=make.dispatch(date(2023, 3, 1), department=brigade), source=chemical)
+    make.inspection(date(2023, 3, 2), source=restaurant)
+    url = reverse("inspections:inspection-list")
+    page = as_alice.get(url, {"source": "某化工"}).content.decode()
+    assert "上海某化工有限公司" in page and "上海某餐饮有限公司" not in page
+    page = as_alice.get(url, {"source": restaurant.credit_code}).content.decode()
+    assert "上海某餐饮有限公司" in page and "上海某化工有限公司" not in page
+    page = as_alice.get(url, {"department": brigade.pk}).content.decode()
+    assert "上海某化工有限公司" in page and "上海某餐饮有限公司" not in page
+
+
+@pytest.mark.parametrize("name", ["dispatch-list", "inspection-list", "case-list", "equipment-list", "training-list"])
+def test_every_dated_list_offers_the_ledger_export_of_its_filtered_period(as_alice, make, name):
+    from io import BytesIO
+    from urllib.parse import parse_qs, urlsplit
+
+    from openpyxl import load_workbook
+
+    make.dispatch(date(2023, 3, 1), number="IN-PERIOD")
+    make.dispatch(date(2023, 9, 1), number="OUT-OF-PERIOD")
+    page = as_alice.get(reverse(f"inspections:{name}"), {"start": "2023-01-01", "end": "2023-08-31"})
+    content = page.content.decode()
+    export = reverse("inspections:export")
+    href = content[content.index(f'href="{export}?') + len('href="') :].split('"', 1)[0].replace("&amp;", "&")
+    query = parse_qs(urlsplit(href).query)
+    assert (query["start"], query["end"], query["org"]) == (["2023-01-01"], ["2023-08-31"], ["changning"])
+    response = as_alice.get(href)
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    numbers = [
+        row[0] for row in load_workbook(BytesIO(response.content))["执法出动"].iter_rows(min_row=2, values_only=True)
+    ]
+    assert numbers == ["IN-PERIOD"]
+
+
+def test_the_source_list_offers_the_whole_ledger(as_alice):
+    """Sources have no date of their own: their list's export is the organisation's whole ledger."""
+    content = as_alice.get(reverse("inspections:source-list")).content.decode()
+    assert f'href="{reverse("inspections:export")}?org=changning"' in content
+
+
+def test_the_statistics_page_shows_the_chosen_period(as_alice, make):
+    source = make.source()
+    make.inspection(date(2023, 1, 31), dispatch=make.dispatch(date(2023, 1, 31), officers=7), source=source)
+    make.case(date(2023, 2, 1), date(2023, 2, 10), "fined", "123456.78", violation_type="废气超标排放")
+    make.dispatch(date(2023, 9, 1), officers=5)
+    make.case(date(2023, 9, 1), date(2023, 9, 5), "fined", "50000", violation_type="噪声超标")
+    url = reverse("inspections:statistics")
+    page = as_alice.get(url, {"start": "2023-01-01", "end": "2023-08-31"}).content.decode()
+    assert "2023年1-8月份，共出动执法人员1批次、7人次，检查1户次污染源" in page
+    assert "共计处罚金额12.345678万元" in page  # 123456.78 元
+    assert "废气超标排放" in page and "噪声超标" not in page
+    page = as_alice.get(url, {"start": "2023-09-01", "end": "2023-12-31"}).content.decode()
+    assert "共出动执法人员1批次、5人次" in page and "噪声超标" in page and "废气超标排放" not in page
