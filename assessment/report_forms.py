@@ -7,14 +7,6 @@ from changning_enforce.validators import add_to_text_fields
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def add_to_report_text_fields(form) -> None:
-    """Everything typed here is printed in the PDF: besides control characters, refuse what its fonts can't draw."""
-    add_to_text_fields(form)
-    for field in form.fields.values():
-        if isinstance(field, forms.CharField) and refuse_undrawable_characters not in field.validators:
-            field.validators.append(refuse_undrawable_characters)
-
-
 class ReportForm(forms.ModelForm):
     # The report's version when the page was loaded; reports.services.update_report refuses a stale one.
     version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
@@ -45,7 +37,7 @@ class ReportForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
-        add_to_report_text_fields(self)
+        add_to_text_fields(self, refuse_undrawable_characters)  # it is printed in the PDF
 
     def clean(self):
         data = super().clean()
@@ -58,7 +50,7 @@ class ReportForm(forms.ModelForm):
 class SectionForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        add_to_report_text_fields(self)
+        add_to_text_fields(self, refuse_undrawable_characters)  # it is printed in the PDF
 
     class Meta:
         model = ReportSection
@@ -85,9 +77,8 @@ class BaseSectionFormSet(forms.BaseModelFormSet):
 
     def kept_in_order(self) -> list[forms.Form]:
         kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-        last = len(self.forms) + 1
-        # sorted() is stable: equal positions keep the page's order.
-        return sorted(kept, key=lambda f: last if f.cleaned_data.get("ORDER") is None else f.cleaned_data["ORDER"])
+        # Unnumbered sections last; sorted() is stable, so equal positions keep the page's order.
+        return sorted(kept, key=lambda f: (f.cleaned_data.get("ORDER") is None, f.cleaned_data.get("ORDER") or 0))
 
 
 SectionFormSet = forms.modelformset_factory(

@@ -41,15 +41,14 @@ def report_create(request: HttpRequest, assessment_pk: int) -> HttpResponse:
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = _get_report(request, pk)
+    sheet = selectors.scoring_sheet(report.assessment)
     try:
-        values = report_values(report)
+        values = report_values(report, sheet=sheet)
     except Exception:  # an error in the figures must not hide the page that fixes it
         values = {}
     user = request.user
     own = user.organization_id == report.organization_id
-    undrawable = []
-    if report.is_editable:
-        undrawable = undrawable_in_report(sheet=selectors.scoring_sheet(report.assessment), values=values)
+    undrawable = undrawable_in_report(sheet=sheet, values=values) if report.is_editable else []
     return render(
         request,
         "assessment/report/detail.html",

@@ -14,10 +14,10 @@ def refuse_control_characters(value: str) -> None:
         )
 
 
-def add_to_text_fields(form) -> None:
-    """Every free-text field of the form refuses control characters."""
+def add_to_text_fields(form, *more) -> None:
+    """Every free-text field of the form refuses control characters, and whatever the validators ``more`` refuse."""
     from django import forms
 
     for field in form.fields.values():
-        if isinstance(field, forms.CharField) and refuse_control_characters not in field.validators:
-            field.validators.append(refuse_control_characters)
+        if isinstance(field, forms.CharField):
+            field.validators.extend(v for v in (refuse_control_characters, *more) if v not in field.validators)

@@ -68,10 +68,14 @@ def placeholder_values(*, stats: PeriodStatistics, sheet: ScoringSheet, start: d
     return values
 
 
-def report_values(report: Report) -> dict[str, str]:
+def report_values(report: Report, *, sheet: ScoringSheet | None = None) -> dict[str, str]:
+    """``sheet``: the assessment's scoring sheet when the caller has it already."""
     stats = period_statistics(organization=report.organization, start=report.period_start, end=report.period_end)
     return placeholder_values(
-        stats=stats, sheet=scoring_sheet(report.assessment), start=report.period_start, end=report.period_end
+        stats=stats,
+        sheet=scoring_sheet(report.assessment) if sheet is None else sheet,
+        start=report.period_start,
+        end=report.period_end,
     )
 
 

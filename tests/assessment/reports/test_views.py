@@ -365,3 +365,17 @@ def test_the_report_page_warns_of_appendix_text_the_fonts_cannot_draw(client, de
     page = client.get(url("report-detail", demo.report.pk)).content.decode()
     assert "报告字体无法显示" in page
     assert f"指标{score.indicator.code}的自评说明：☺" in page
+
+
+def test_a_section_without_a_position_goes_after_every_numbered_one(client, demo, alice):
+    client.force_login(alice)
+    report = demo.report
+    before = list(report.sections.order_by("order").values_list("heading", "body"))
+    data = edit_data(report, sections=[], extra=[{"level": 1, "heading": "未编位置的一节", "body": "内容。"}])
+    for i in range(len(before)):
+        data[f"sections-{i}-ORDER"] = str(i + 1)
+    data["sections-0-ORDER"] = "100"  # the first section moved to the end of the numbered ones
+    response = client.post(url("report-edit", report.pk), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    after = list(report.sections.order_by("order").values_list("heading", "body"))
+    assert after == [*before[1:], before[0], ("未编位置的一节", "内容。")]
