@@ -2,18 +2,19 @@
 
 from django.contrib import admin
 
+from audit.admin_hooks import AuditedAdminMixin
 from inspections.models import Dispatch, Equipment, Inspection, LedgerImport, PenaltyCase, PollutionSource, Training
 
 
 @admin.register(PollutionSource)
-class PollutionSourceAdmin(admin.ModelAdmin):
+class PollutionSourceAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "credit_code", "organization", "industry", "category"]
     list_filter = ["organization", "category"]
     search_fields = ["name", "credit_code"]
 
 
 @admin.register(Dispatch)
-class DispatchAdmin(admin.ModelAdmin):
+class DispatchAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["number", "dispatched_on", "officer_count", "task_type", "organization"]
     list_filter = ["organization", "task_type"]
     search_fields = ["number"]
@@ -22,14 +23,14 @@ class DispatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(admin.ModelAdmin):
+class InspectionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["inspected_on", "dispatch", "source", "result", "organization"]
     list_filter = ["organization", "result"]
     raw_id_fields = ["dispatch", "source"]
 
 
 @admin.register(PenaltyCase)
-class PenaltyCaseAdmin(admin.ModelAdmin):
+class PenaltyCaseAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["case_number", "source", "violation_type", "filed_on", "decided_on", "outcome", "fine_yuan"]
     list_filter = ["organization", "outcome", "transferred_to_police"]
     search_fields = ["case_number", "violation_type"]
@@ -37,19 +38,19 @@ class PenaltyCaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Equipment)
-class EquipmentAdmin(admin.ModelAdmin):
+class EquipmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["asset_number", "name", "category", "purchased_on", "status", "organization"]
     list_filter = ["organization", "category", "status"]
 
 
 @admin.register(Training)
-class TrainingAdmin(admin.ModelAdmin):
+class TrainingAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["held_on", "topic", "category", "attendees", "hours", "organization"]
     list_filter = ["organization", "category"]
 
 
 @admin.register(LedgerImport)
-class LedgerImportAdmin(admin.ModelAdmin):
+class LedgerImportAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "original_name", "organization", "created_by", "status", "error_count"]
     list_filter = ["organization", "status"]
     readonly_fields = [f.name for f in LedgerImport._meta.fields]

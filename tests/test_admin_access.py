@@ -43,6 +43,7 @@ ADMIN_CHANGELISTS = {
     "assessment.system",
     "audit.auditevent",
     "axes.accessattempt",
+    "accounts.lockoutwindow",
     "otp_totp.totpdevice",
 }
 # and the add pages he may open (the audit trail and the others are never added through the admin)
@@ -56,6 +57,7 @@ ADMIN_ADDS = {
 }
 # what the admin offers nobody, not even a superuser: records made by the system, never typed in
 NOBODY_ADDS = {
+    "accounts.lockoutwindow",
     "assessment.selfassessment",
     "audit.auditevent",
     "axes.accessattempt",
