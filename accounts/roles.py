@@ -11,6 +11,8 @@ _STANDARD_MODELS = ("standard", "system", "indicator", "ruleitem")
 _RECORD_MODELS = ("pollutionsource", "dispatch", "inspection", "penaltycase", "equipment", "training")
 _VIEW_RECORDS = [f"inspections.view_{model}" for model in _RECORD_MODELS]
 _VIEW_ALL_AUDIT = ["audit.view_auditevent", "audit.view_all_auditevents"]
+_PLAN_MODELS = ("annualplan", "campaign", "monthlyplan", "sourcesupervision")
+_VIEW_PLANS = [f"plans.view_{model}" for model in (*_PLAN_MODELS, "draw", "checkitem")]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     SCORER: [
@@ -26,6 +28,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             for action in ("add", "change", "delete", "view")
         ],
         "inspections.import_ledger",
+        # inspection plans and draws (docs/plans.md): drafted and drawn by staff, filed and published by leaders
+        *_VIEW_PLANS,
+        *[f"plans.{action}_{model}" for model in _PLAN_MODELS for action in ("add", "change")],
+        "plans.run_draw",
     ],
     LEADER: [
         "assessment.view_selfassessment",
@@ -34,6 +40,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "assessment.change_report",
         "assessment.sign_report",
         *_VIEW_RECORDS,
+        *_VIEW_PLANS,
+        "plans.file_monthlyplan",
         # the audit trail of their own organisation (audit.models.AuditEventQuerySet.for_user)
         "audit.view_auditevent",
     ],
@@ -58,6 +66,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # neither add nor change a device, so they never see or set anyone's secret
         "otp_totp.view_totpdevice",
         "otp_totp.delete_totpdevice",
+        # the 随机抽查事项清单 of every district, in the admin
+        *[f"plans.{action}_checkitem" for action in ("add", "change", "view")],
     ],
     MUNICIPAL_REVIEWER: [
         "assessment.view_selfassessment",
@@ -65,6 +75,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_all_organizations",
         *_VIEW_RECORDS,
         *_VIEW_ALL_AUDIT,
+        *_VIEW_PLANS,
+        "plans.review_monthlyplan",
     ],
 }
 

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     # the audit trail (docs/audit.md); before "assessment", whose post_migrate gives roles their permissions
     "audit",
     "inspections",
+    # before "assessment", whose post_migrate gives roles their permissions
+    "plans",
     "assessment",
     "operations",
     "dashboard",
