@@ -243,7 +243,12 @@ def first_difference(expected: DrawResult, actual: DrawResult) -> str | None:
     if len(expected.tasks) != len(actual.tasks):
         return f"任务数不同：记录为{len(expected.tasks)}，重算为{len(actual.tasks)}"
     for number, (a, b) in enumerate(zip(expected.tasks, actual.tasks, strict=True), start=1):
-        for name, label in (("category", "类别"), ("source", "检查对象"), ("item", "抽查事项"), ("officers", "执法人员")):
+        for name, label in (
+            ("category", "类别"),
+            ("source", "检查对象"),
+            ("item", "抽查事项"),
+            ("officers", "执法人员"),
+        ):
             left, right = getattr(a, name), getattr(b, name)
             if left != right:
                 show = {"officers": "、".join, "category": _label}.get(name, str)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from plans.models import AnnualPlan, CheckItem, MonthlyPlan
+from plans.services import check_rates
 
 RATE_FIELDS = ["rate_key", "period_key", "rate_general", "period_general", "rate_special", "period_special"]
 
@@ -13,13 +14,16 @@ class AnnualPlanForm(forms.ModelForm):
         fields = ["year", *RATE_FIELDS, "note"]
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # the 0–100 % rule is the service's; the form only shows the message next to the field
-        for name in ("rate_key", "rate_general", "rate_special"):
-            self.fields[name].validators = []
-            self.fields[name].widget.attrs.pop("max", None)
-            self.fields[name].widget.attrs.pop("min", None)
+    def clean(self):
+        # the 0–100 % rule and its message are the service's; here they show next to the field
+        cleaned = super().clean()
+        for name, message in check_rates(cleaned).items():
+            self.add_error(name, message)
+        return cleaned
+
+    def _get_validation_exclusions(self):
+        # the model's own 0–100 validators would add a second, generic message for the same rule
+        return {*super()._get_validation_exclusions(), "rate_key", "rate_general", "rate_special"}
 
     def validate_unique(self) -> None:
         # the organisation is set by the service, which reports a duplicate year next to the field

@@ -164,7 +164,9 @@ class Campaign(models.Model):
     """A named 专项执法行动 of the annual plan."""
 
     organization = models.ForeignKey(Organization, verbose_name="机构", on_delete=models.PROTECT, related_name="+")
-    annual_plan = models.ForeignKey(AnnualPlan, verbose_name="年度计划", on_delete=models.CASCADE, related_name="campaigns")
+    annual_plan = models.ForeignKey(
+        AnnualPlan, verbose_name="年度计划", on_delete=models.CASCADE, related_name="campaigns"
+    )
     name = models.CharField("专项行动名称", max_length=100)
     starts_on = models.DateField("开始日期")
     ends_on = models.DateField("结束日期")
@@ -290,7 +292,12 @@ class Draw(models.Model):
     )
     redraw_reason = models.TextField("重新抽查理由", max_length=1000, blank=True)
     ran_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="执行人", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="执行人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     ran_by_name = models.CharField("执行人", max_length=200)
     ran_at = models.DateTimeField("执行时间", default=timezone.now)

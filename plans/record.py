@@ -110,7 +110,14 @@ def to_xlsx(record: Mapping) -> bytes:
         RESULT_SHEET,
         ["序号", "类别代码", "统一社会信用代码", "单位名称", "事项编号", "执法证号"],
         [
-            (str(n), t["category"], t["source"], labels.get("sources", {}).get(t["source"], ""), t["item"], "、".join(t["officers"]))
+            (
+                str(n),
+                t["category"],
+                t["source"],
+                labels.get("sources", {}).get(t["source"], ""),
+                t["item"],
+                "、".join(t["officers"]),
+            )
             for n, t in enumerate(record["result"]["tasks"], start=1)
         ],
     )
@@ -152,7 +159,7 @@ def from_xlsx(data: bytes) -> dict:
         raise RecordError(str(exc)) from None
     except Exception:
         raise RecordError("抽查记录文件无法作为 Excel 工作簿打开。") from None
-    meta = {label: value for label, value, *_ in (r + [""] for r in _rows(wb, META_SHEET, 2))}
+    meta = {label: value for label, value in _rows(wb, META_SHEET, 2)}
     by_label = {label: key for key, label in META_FIELDS}
     record: dict = {by_label[label]: value for label, value in meta.items() if label in by_label}
     record["list_hashes"] = {

@@ -53,9 +53,9 @@ def relation_pairs(plan: MonthlyPlan) -> set[tuple[str, str]]:
     pairs: set[tuple[str, str]] = set()
     previous = previous_plan(plan)
     if previous is not None:
-        for keys, code in DrawTask.objects.filter(
-            draw__plan=previous, draw__replaced_by__isnull=True
-        ).values_list("officer_keys", "source__credit_code"):
+        for keys, code in DrawTask.objects.filter(draw__plan=previous, draw__replaced_by__isnull=True).values_list(
+            "officer_keys", "source__credit_code"
+        ):
             pairs.update((key, code) for key in keys)
     pairs.update(marked_relations(plan.organization_id))
     return pairs
@@ -91,9 +91,7 @@ def filing_list(user: User, *, status: str = ""):
     plans = MonthlyPlan.objects.for_user(user).select_related("organization", "annual_plan")
     if status:
         plans = plans.filter(status=status)
-    return sorted(
-        plans, key=lambda p: (p.status != MonthlyPlan.Status.FILED, -p.year, -p.month, p.organization.code)
-    )
+    return sorted(plans, key=lambda p: (p.status != MonthlyPlan.Status.FILED, -p.year, -p.month, p.organization.code))
 
 
 # --- tasks and their progress ------------------------------------------------------------------------
@@ -209,13 +207,16 @@ def random_figures(*, organization: Organization, start: date, end: date) -> Ran
         done = [
             t
             for t in mine
-            if any(t.draw.plan.starts_on <= i.inspected_on <= t.draw.plan.ends_on for i in inspections.get(t.source_id, []))
+            if any(
+                t.draw.plan.starts_on <= i.inspected_on <= t.draw.plan.ends_on for i in inspections.get(t.source_id, [])
+            )
         ]
         problems = [
             t
             for t in done
             if any(
-                i.result == Inspection.Result.VIOLATION and t.draw.plan.starts_on <= i.inspected_on <= t.draw.plan.ends_on
+                i.result == Inspection.Result.VIOLATION
+                and t.draw.plan.starts_on <= i.inspected_on <= t.draw.plan.ends_on
                 for i in inspections.get(t.source_id, [])
             )
         ]
@@ -290,6 +291,3 @@ def publishable_results(*, organization: Organization, year: int | None = None) 
                 )
             )
     return results
-
-
-

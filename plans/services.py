@@ -81,7 +81,9 @@ def add_campaign(*, user: User, plan: AnnualPlan, name: str, starts_on: date, en
     if not (date(plan.year, 1, 1) <= starts_on <= ends_on <= date(plan.year, 12, 31)):
         raise ValidationError({"ends_on": f"专项行动须在{plan.year}年内，且结束日期不早于开始日期。"})
     with transaction.atomic():
-        campaign = Campaign(organization=plan.organization, annual_plan=plan, name=name, starts_on=starts_on, ends_on=ends_on)
+        campaign = Campaign(
+            organization=plan.organization, annual_plan=plan, name=name, starts_on=starts_on, ends_on=ends_on
+        )
         campaign.full_clean()
         campaign.save()
         audit.record(actor=user, action=Action.CREATE, obj=campaign, changes=audit.created(campaign), request=request)
@@ -92,7 +94,13 @@ def add_campaign(*, user: User, plan: AnnualPlan, name: str, starts_on: date, en
 
 
 def save_monthly_plan(
-    *, user: User, plan: MonthlyPlan | None, annual_plan: AnnualPlan, values: dict, items: Iterable[CheckItem], request=None
+    *,
+    user: User,
+    plan: MonthlyPlan | None,
+    annual_plan: AnnualPlan,
+    values: dict,
+    items: Iterable[CheckItem],
+    request=None,
 ) -> MonthlyPlan:
     if plan is not None and not plan.is_editable:
         raise PlanError(f"该计划{plan.get_status_display()}，不能再修改；市局退回后才能修改。")
@@ -275,7 +283,10 @@ def build_input(plan: MonthlyPlan, *, seed: str) -> tuple[pure.DrawInput, dict]:
             .values_list("source__credit_code", flat=True)
         )
         eligible[category] = pure.eligible(sources[category], positive_list=positive, checked_in_period=checked | drawn)
-        excluded[category] = {"positive": len(positive & set(sources[category])), "checked": len((checked | drawn) & set(sources[category]))}
+        excluded[category] = {
+            "positive": len(positive & set(sources[category])),
+            "checked": len((checked | drawn) & set(sources[category])),
+        }
     items = {c: tuple(i.code for i in plan.items.all() if i.active and i.applies_to(c)) for c in CATEGORIES}
     officers = certified_in_post(organization=org, starts_on=plan.starts_on, ends_on=plan.ends_on)
     draw_input = pure.DrawInput(
@@ -290,7 +301,9 @@ def build_input(plan: MonthlyPlan, *, seed: str) -> tuple[pure.DrawInput, dict]:
     labels = {
         "organization": org.name,
         "plan": str(plan),
-        "sources": {code: name for c in CATEGORIES for code, (_, name) in sources[c].items() if code in set(eligible[c])},
+        "sources": {
+            code: name for c in CATEGORIES for code, (_, name) in sources[c].items() if code in set(eligible[c])
+        },
         "items": {i.code: i.name for i in plan.items.all()},
         "officers": {o.key: o.name for o in officers},
         "excluded": excluded,
@@ -299,7 +312,13 @@ def build_input(plan: MonthlyPlan, *, seed: str) -> tuple[pure.DrawInput, dict]:
 
 
 def run_draw(
-    *, user: User | None, plan: MonthlyPlan, actor_name: str = "", replaces: Draw | None = None, reason: str = "", request=None
+    *,
+    user: User | None,
+    plan: MonthlyPlan,
+    actor_name: str = "",
+    replaces: Draw | None = None,
+    reason: str = "",
+    request=None,
 ) -> Draw:
     """Run the plan's draw (or, with ``replaces`` and a reason, a redraw). ``user`` None: a command, named by actor_name."""
     reason = reason.strip()
@@ -341,7 +360,9 @@ def run_draw(
             ran_by=user,
             ran_by_name=(actor_name or audit.actor_label(user) or "系统（命令行）")[:200],
         )
-        source_ids = dict(PollutionSource.objects.filter(organization=plan.organization).values_list("credit_code", "pk"))
+        source_ids = dict(
+            PollutionSource.objects.filter(organization=plan.organization).values_list("credit_code", "pk")
+        )
         item_ids = {i.code: i.pk for i in plan.items.all()}
         DrawTask.objects.bulk_create(
             DrawTask(

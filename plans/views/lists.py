@@ -80,8 +80,13 @@ def categories_import_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "plans/categories_import.html",
-        {"tabs": TABS, "current_tab": "sources", "form": form, "problems": problems[: categories.MAX_LISTED],
-         "more": max(0, len(problems) - categories.MAX_LISTED)},
+        {
+            "tabs": TABS,
+            "current_tab": "sources",
+            "form": form,
+            "problems": problems[: categories.MAX_LISTED],
+            "more": max(0, len(problems) - categories.MAX_LISTED),
+        },
         status=status,
     )
 
@@ -90,7 +95,10 @@ def categories_import_view(request: HttpRequest) -> HttpResponse:
 def categories_template_view(request: HttpRequest) -> HttpResponse:
     require_view(request)
     return attachment_response(
-        categories.template(), filename="监管类别模板.xlsx", ascii_name="categories-template.xlsx", content_type=XLSX_MIME
+        categories.template(),
+        filename="监管类别模板.xlsx",
+        ascii_name="categories-template.xlsx",
+        content_type=XLSX_MIME,
     )
 
 

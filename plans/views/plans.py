@@ -35,7 +35,8 @@ def index_view(request: HttpRequest) -> HttpResponse:
             "organizations": organizations,
             "annual_plans": AnnualPlan.objects.for_user(request.user).filter(organization=organization),
             "monthly_plans": selectors.monthly_plans_for(request.user, organization=organization),
-            "may_create": policies.may_edit_annual_plan(request.user) and organization.pk == request.user.organization_id,
+            "may_create": policies.may_edit_annual_plan(request.user)
+            and organization.pk == request.user.organization_id,
         },
     )
 
@@ -112,7 +113,9 @@ def campaign_add_view(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, "；".join(m for ms in exc.message_dict.values() for m in ms))
     else:
-        messages.error(request, "专项行动未添加：" + "；".join(f"{form.fields[f].label}：{e[0]}" for f, e in form.errors.items()))
+        messages.error(
+            request, "专项行动未添加：" + "；".join(f"{form.fields[f].label}：{e[0]}" for f, e in form.errors.items())
+        )
     return redirect("plans:annual-detail", plan.pk)
 
 
@@ -120,7 +123,9 @@ def _monthly_form_page(request: HttpRequest, annual: AnnualPlan, plan: MonthlyPl
     if plan is not None and not plan.is_editable and plan.organization_id == request.user.organization_id:
         messages.error(request, f"该计划{plan.get_status_display()}，不能再修改；市局退回后才能修改。")
         return redirect("plans:monthly-detail", plan.pk)
-    if not (policies.may_edit_monthly_plan(request.user, plan) and annual.organization_id == request.user.organization_id):
+    if not (
+        policies.may_edit_monthly_plan(request.user, plan) and annual.organization_id == request.user.organization_id
+    ):
         raise PermissionDenied("您不能修改月度计划。")
     form = MonthlyPlanForm(request.POST or None, instance=plan, organization=annual.organization)
     status = 200
@@ -216,7 +221,9 @@ def monthly_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def monthly_return_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step(request, pk, services.return_plan, "已退回，区局修改后可重新报备。", reason=request.POST.get("reason", ""))
+    return _step(
+        request, pk, services.return_plan, "已退回，区局修改后可重新报备。", reason=request.POST.get("reason", "")
+    )
 
 
 @login_required
@@ -228,7 +235,9 @@ def monthly_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def seed_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step(request, pk, services.fix_seed, "已公布随机种子；抽查将使用这个种子。", seed=request.POST.get("seed", ""))
+    return _step(
+        request, pk, services.fix_seed, "已公布随机种子；抽查将使用这个种子。", seed=request.POST.get("seed", "")
+    )
 
 
 @login_required

@@ -213,7 +213,14 @@ def test_first_difference_names_the_task_and_field():
     result = draw.run(make())
     tampered = draw.DrawResult(
         inputs_sha256=result.inputs_sha256,
-        tasks=(result.tasks[0], draw.Task(result.tasks[1].category, "S999", result.tasks[1].item, result.tasks[1].officers), *result.tasks[2:]),
+        tasks=(
+            result.tasks[0],
+            draw.Task(result.tasks[1].category, "S999", result.tasks[1].item, result.tasks[1].officers),
+            *result.tasks[2:],
+        ),
     )
     assert draw.first_difference(result, result) is None
-    assert draw.first_difference(result, tampered) == f"第2项任务的检查对象不同：记录为{result.tasks[1].source}，重算为S999"
+    assert (
+        draw.first_difference(result, tampered)
+        == f"第2项任务的检查对象不同：记录为{result.tasks[1].source}，重算为S999"
+    )

@@ -28,7 +28,9 @@ class Command(BaseCommand):
             if not monthly.seed:
                 monthly = services.fix_seed(user=None, plan=monthly, seed=seed)
             elif monthly.seed != seed:
-                raise CommandError(f"该计划已公布随机种子“{monthly.seed}”，与 --seed 给出的“{seed}”不同；种子公布后不能修改。")
+                raise CommandError(
+                    f"该计划已公布随机种子“{monthly.seed}”，与 --seed 给出的“{seed}”不同；种子公布后不能修改。"
+                )
             current = selectors.current_draw(monthly)
             if current is not None and not redraw_reason.strip():
                 raise CommandError("该计划已经抽查过；如需重新抽查，请用 --redraw-reason 说明理由，原记录将保留。")
