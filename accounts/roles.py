@@ -68,6 +68,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "otp_totp.delete_totpdevice",
         # the 随机抽查事项清单 of every district, in the admin
         *[f"plans.{action}_checkitem" for action in ("add", "change", "view")],
+        # 回避 relations between officers and sources, which every draw honours
+        *[f"plans.{action}_officerrelation" for action in ("add", "change", "delete", "view")],
     ],
     MUNICIPAL_REVIEWER: [
         "assessment.view_selfassessment",

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from audit.admin_hooks import AuditedAdminMixin
-from plans.models import AnnualPlan, CheckItem, Draw, MonthlyPlan
+from plans.models import AnnualPlan, CheckItem, Draw, MonthlyPlan, OfficerRelation
 
 
 @admin.register(CheckItem)
@@ -48,3 +48,11 @@ class MonthlyPlanAdmin(ReadOnlyAdmin):
 class DrawAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "organization", "ran_by_name", "ran_at", "result_sha256"]
     list_filter = ["organization"]
+
+
+@admin.register(OfficerRelation)
+class OfficerRelationAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["officer", "source", "reason", "organization", "created_at"]
+    list_filter = ["organization"]
+    raw_id_fields = ["officer", "source"]
+    search_fields = ["officer__name", "officer__certificate_number", "source__name", "source__credit_code"]

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts.models import Organization
 from accounts.scoping import OrgScopedQuerySet
-from inspections.models import PollutionSource
+from inspections.models import Officer, PollutionSource
 
 Category = PollutionSource.Category
 HUNDRED = Decimal("100")
@@ -97,6 +97,37 @@ class SourceSupervision(models.Model):
 
     def on_positive_list(self, day: date) -> bool:
         return self.positive_from is not None and self.positive_from <= day <= self.positive_to
+
+
+class OfficerRelation(models.Model):
+    """A marked relation (亲属、曾任职、利害关系) between an officer and a source: the draw never sends them (回避)."""
+
+    organization = models.ForeignKey(Organization, verbose_name="机构", on_delete=models.PROTECT, related_name="+")
+    officer = models.ForeignKey(Officer, verbose_name="执法人员", on_delete=models.CASCADE, related_name="+")
+    source = models.ForeignKey(PollutionSource, verbose_name="检查对象", on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField("回避原因", max_length=200)
+    created_at = models.DateTimeField("登记时间", default=timezone.now, editable=False)
+
+    objects = OrgScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "回避关系"
+        verbose_name_plural = "回避关系"
+        ordering = ["officer", "source"]
+        constraints = [
+            models.UniqueConstraint(fields=["officer", "source"], name="officerrelation_unique_pair"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.officer}—{self.source}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.officer_id and self.officer.organization_id != self.organization_id:
+            raise ValidationError({"officer": "执法人员须属于同一机构。"})
+        if self.source_id and self.source.organization_id != self.organization_id:
+            raise ValidationError({"source": "检查对象须属于同一机构。"})
 
 
 class RatePeriod(models.TextChoices):

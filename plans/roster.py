@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from accounts.models import Organization
+from inspections.models import Officer
 
 
 @dataclass(frozen=True)
@@ -16,8 +17,6 @@ class RosterOfficer:
 
 def certified_in_post(*, organization: Organization, starts_on: date, ends_on: date) -> list[RosterOfficer]:
     """Officers in post whose certificate is valid for the whole of [starts_on, ends_on], by certificate number."""
-    from inspections.models import Officer
-
     officers = (
         Officer.objects.filter(
             organization=organization,

@@ -12,7 +12,7 @@ from django.db.models import Count, Sum
 
 from accounts.models import Organization, User
 from inspections.models import Dispatch, Inspection, PenaltyCase, PollutionSource
-from plans.models import AnnualPlan, Draw, DrawTask, MonthlyPlan, RatePeriod
+from plans.models import AnnualPlan, Draw, DrawTask, MonthlyPlan, OfficerRelation, RatePeriod
 
 CATEGORIES = [c for c, _ in PollutionSource.Category.choices]
 CATEGORY_LABELS = dict(PollutionSource.Category.choices)
@@ -62,13 +62,8 @@ def relation_pairs(plan: MonthlyPlan) -> set[tuple[str, str]]:
 
 
 def marked_relations(organization_id: int) -> set[tuple[str, str]]:
-    from plans import models
-
-    relation = getattr(models, "OfficerRelation", None)
-    if relation is None:
-        return set()
     return set(
-        relation.objects.filter(organization_id=organization_id).values_list(
+        OfficerRelation.objects.filter(organization_id=organization_id).values_list(
             "officer__certificate_number", "source__credit_code"
         )
     )

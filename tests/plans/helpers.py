@@ -59,3 +59,27 @@ def sources(org: Organization, make: Make, *, key: int = 6, general: int = 10, s
 
 
 DAY = date(2026, 3, 10)
+
+
+def officers(org: Organization, n: int = 6, **kw) -> list:
+    from inspections.models import Officer
+
+    values = {"certificate_valid_from": date(2024, 1, 1), "certificate_valid_to": date(2030, 12, 31)}
+    values.update(kw)
+    prefix = org.code[:2].upper()
+    return [
+        Officer.objects.create(
+            organization=org, name=f"{org.short_name}执法员{i}", certificate_number=f"{prefix}{i:04d}", **values
+        )
+        for i in range(n)
+    ]
+
+
+def ready(org: Organization, make: Make, *, month: int = 3, seed: str = "3356.88", **kw) -> MonthlyPlan:
+    """An acknowledged plan with its seed published, sources and officers: ready to draw."""
+    sources(org, make)
+    officers(org)
+    plan = monthly(org, month, status=MonthlyPlan.Status.ACKNOWLEDGED, **kw)
+    plan.seed = seed
+    plan.save()
+    return plan
