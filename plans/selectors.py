@@ -286,3 +286,36 @@ def publishable_results(*, organization: Organization, year: int | None = None) 
                 )
             )
     return results
+
+
+# --- the dashboard -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    year: int
+    figures: RandomFigures | None  # the user's district's year
+    to_file: tuple[MonthlyPlan, ...]  # drafts and returned plans of the district (its leader files them)
+    to_review: tuple[MonthlyPlan, ...]  # every district's plans waiting for the city's 备案
+
+    @property
+    def has_anything(self) -> bool:
+        return bool((self.figures and self.figures.drawn) or self.to_file or self.to_review)
+
+
+def dashboard_summary(user: User, *, year: int) -> PlanSummary | None:
+    """What the home page shows of plans: the year's 双随机 figures, and what waits for this user."""
+    if not (user.is_authenticated and user.has_perm("plans.view_monthlyplan")):
+        return None
+    organization = user.organization
+    district = organization is not None and organization.kind == Organization.Kind.DISTRICT
+    figures = (
+        random_figures(organization=organization, start=date(year, 1, 1), end=date(year, 12, 31)) if district else None
+    )
+    to_file: tuple[MonthlyPlan, ...] = ()
+    if district and user.has_perm("plans.file_monthlyplan"):
+        to_file = tuple(monthly_plans_for(user, organization=organization).filter(status__in=MonthlyPlan.EDITABLE))
+    to_review: tuple[MonthlyPlan, ...] = ()
+    if user.has_perm("plans.review_monthlyplan"):
+        to_review = tuple(monthly_plans_for(user).filter(status=MonthlyPlan.Status.FILED))
+    return PlanSummary(year=year, figures=figures, to_file=to_file, to_review=to_review)

@@ -31,7 +31,7 @@ def test_staff_run_the_draw_and_see_the_tasks(client, alice, plan):
     tasks = list(draw.tasks.select_related("source"))
     assert [t.category for t in tasks] == ["general", "general", "key", "key"]
     assert all(len(t.officer_keys) == 2 for t in tasks)
-    assert draw.seed.endswith("/plan-%d/draw-1/3356.88" % plan.pk)
+    assert draw.seed.endswith(f"/plan-{plan.pk}/draw-1/3356.88")
     assert draw.ran_by == alice
     got = client.get(response.url)
     page = got.content.decode()
