@@ -61,6 +61,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     MUNICIPAL_REVIEWER: [
         "assessment.view_selfassessment",
+        # 复核: review scores, return to the district, confirm (review/policies.py)
+        "review.review_assessment",
         "assessment.view_report",
         "accounts.view_all_organizations",
         *_VIEW_RECORDS,

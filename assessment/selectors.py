@@ -10,7 +10,7 @@ from django.db.models import Prefetch, QuerySet
 from accounts.models import User
 from assessment import scoring
 from assessment.models import Evidence, Indicator, Score, SelfAssessment, Standard, System
-from assessment.standard_files import IndicatorSpec, RuleSpec, StandardSpec, SystemSpec
+from assessment.standard_files import GradeSpec, IndicatorSpec, RuleSpec, StandardSpec, SystemSpec
 
 
 def standard_spec(standard: Standard) -> StandardSpec:
@@ -45,6 +45,9 @@ def standard_spec(standard: Standard) -> StandardSpec:
             )
             for s in systems
         ),
+        grades=tuple(GradeSpec(name=g.name, min_score=g.min_score) for g in standard.grades.order_by("-min_score")),
+        veto_description=standard.veto_description,
+        veto_grade=standard.veto_grade,
     )
 
 
@@ -142,3 +145,21 @@ def scoring_sheet(assessment: SelfAssessment, *, user: User | None = None) -> Sc
             )
         blocks.append(block)
     return ScoringSheet(assessment=assessment, systems=blocks)
+
+
+def overlapping_published(standard: Standard) -> list[Standard]:
+    """Published standards whose years overlap ``standard``'s: publishing it would make a year ambiguous."""
+    others = Standard.objects.filter(status=Standard.Status.PUBLISHED).exclude(pk=standard.pk)
+    if standard.year_to is not None:
+        others = others.filter(year_from__lte=standard.year_to)
+    return list(others.exclude(year_to__lt=standard.year_from).order_by("year_from", "name", "version"))
+
+
+def standard_for_year(year: int) -> Standard | None:
+    """The published standard that applies to ``year``; publishing refuses overlapping years, so there is one."""
+    return (
+        Standard.objects.filter(status=Standard.Status.PUBLISHED, year_from__lte=year)
+        .exclude(year_to__lt=year)
+        .order_by("-version")
+        .first()
+    )

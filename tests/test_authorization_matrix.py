@@ -269,6 +269,16 @@ TABLE: dict[str, Entry | tuple[Entry, ...]] = {
     "audit:export-csv": Entry(
         read(scorer=403, admin=200, other=None), read(scorer=403, admin=200, other=None), "org", query=by_org_pk
     ),
+    # --- the municipal 复核, comparison and years (review app) ---
+    "review:sheet": Entry(read(), everyone(405), args=ASSESSMENT),
+    # the reviewer finds the assessment (a draft here) and is told it cannot be reviewed yet
+    "review:start": Entry(POST_ONLY, write(scorer=403, reviewer=OK), args=ASSESSMENT),
+    "review:save": Entry(POST_ONLY, write(scorer=403, reviewer=OK), args=ASSESSMENT),
+    "review:carry-forward": Entry(POST_ONLY, write(), args=ASSESSMENT),
+    "review:years": Entry(read(), everyone(405), args=ASSESSMENT),
+    # ranking districts against each other is the municipal bureau's alone
+    "review:comparison": Entry(Rule(403, 403, 403, 200), everyone(405), target=None),
+    "review:comparison-export": Entry(Rule(403, 403, 403, 200), everyone(405), target=None),
 }
 
 # The six kinds of enforcement record: list (district chosen by ?org=), create, edit, delete, and a detail page
