@@ -163,3 +163,23 @@ def standard_for_year(year: int) -> Standard | None:
         .order_by("-version")
         .first()
     )
+
+
+def counted_total(assessment: SelfAssessment, *, self_total: Decimal | None = None) -> Decimal | None:
+    """The total that stands for the year: the city's confirmed 复核 total, else the district-approved self-score;
+    None while the district has not approved (its sum is partial)."""
+    if assessment.is_confirmed and assessment.final_total is not None:
+        return assessment.final_total
+    if not assessment.is_district_approved:
+        return None
+    if self_total is None:
+        self_total = scoring.total(Score.objects.filter(assessment=assessment).values_list("score", flat=True))
+    return self_total
+
+
+def previous_year_total(assessment: SelfAssessment) -> Decimal | None:
+    """Last year's counted total of the same district, for the report's {上年度总分}."""
+    previous = SelfAssessment.objects.filter(
+        organization_id=assessment.organization_id, year=assessment.year - 1
+    ).first()
+    return counted_total(previous) if previous is not None else None

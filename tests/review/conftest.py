@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
+from accounts.models import Organization
 from assessment import services
-from assessment.models import Indicator, SelfAssessment, WorkflowEvent
+from assessment.models import Indicator, Score, SelfAssessment, WorkflowEvent
 from review import services as review
 from review.models import ReviewRound
 from tests.assessment.conftest import (  # noqa: F401  (fixtures)
@@ -65,3 +68,23 @@ def reviewing_2024(approved_2024, rita) -> SelfAssessment:  # noqa: F811
     review.start_review(assessment=approved_2024, user=rita)
     approved_2024.refresh_from_db()
     return approved_2024
+
+
+@pytest.fixture
+def city_2024(standard, changning, xuhui, city, alice, lea, bob, bella, rita):  # noqa: F811
+    """长宁区 confirmed after one review change, 徐汇区 district-approved, 静安区 a draft, 黄浦区 not started."""
+    cn = services.create_self_assessment(organization=changning, year=2024, standard=standard)
+    approve(cn, alice, lea, value="max")
+    review.start_review(assessment=cn, user=rita)
+    round_ = cn.review_rounds.get()
+    review.save_review(assessment=cn, user=rita, rows=rows_of(round_, i1_1=("3", "清单未动态调整", "")), then="confirm")
+    xh = services.create_self_assessment(organization=xuhui, year=2024, standard=standard)
+    approve(xh, bob, bella, values={"1.1": "2", "2.1": "0"}, value="max")
+    jingan = Organization.objects.create(code="jingan", name="上海市静安区生态环境局", short_name="静安区", parent=city)
+    draft = services.create_self_assessment(organization=jingan, year=2024, standard=standard)
+    Score.objects.create(assessment=draft, indicator=Indicator.objects.get(system__standard=standard, code="1.1"),
+                         score=Decimal("5"))  # fmt: skip
+    Organization.objects.create(code="huangpu", name="上海市黄浦区生态环境局", short_name="黄浦区", parent=city)
+    for a in (cn, xh):
+        a.refresh_from_db()
+    return {"changning": cn, "xuhui": xh, "jingan": draft}
