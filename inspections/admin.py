@@ -3,8 +3,10 @@
 from django.contrib import admin
 
 from inspections.models import (
+    CaseMeasure,
     Dispatch,
     Equipment,
+    ExemptionListItem,
     Inspection,
     LedgerImport,
     Officer,
@@ -55,6 +57,22 @@ class EquipmentAdmin(admin.ModelAdmin):
 class TrainingAdmin(admin.ModelAdmin):
     list_display = ["held_on", "topic", "category", "attendees", "hours", "organization"]
     list_filter = ["organization", "category"]
+
+
+@admin.register(ExemptionListItem)
+class ExemptionListItemAdmin(admin.ModelAdmin):
+    """The 免罚清单 the admins maintain; a case cites an item as its ground for 免于处罚 / 不予处罚."""
+
+    list_display = ["code", "title", "basis", "active"]
+    list_filter = ["active"]
+    search_fields = ["code", "title"]
+
+
+@admin.register(CaseMeasure)
+class CaseMeasureAdmin(admin.ModelAdmin):
+    list_display = ["case", "kind", "started_on", "ended_on", "organization"]
+    list_filter = ["organization", "kind"]
+    raw_id_fields = ["case"]
 
 
 @admin.register(Officer)
