@@ -17,6 +17,7 @@ _RECORD_MODELS = (
     "equipment",
     "training",
     "officer",
+    "drillresult",
 )
 _VIEW_RECORDS = [f"inspections.view_{model}" for model in _RECORD_MODELS]
 _VIEW_ALL_AUDIT = ["audit.view_auditevent", "audit.view_all_auditevents"]
