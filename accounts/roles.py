@@ -66,6 +66,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # unlock a locked-out login at once: delete its attempt (django-axes), README "身份鉴别"
         "axes.view_accessattempt",
         "axes.delete_accessattempt",
+        # the lockout windows and how many attempts each refused (accounts.models.LockoutWindow)
+        "accounts.view_lockoutwindow",
         # reset a lost authenticator: delete the device, the user enrols a new one at the next login; admins can
         # neither add nor change a device, so they never see or set anyone's secret
         "otp_totp.view_totpdevice",
