@@ -43,6 +43,8 @@ ADMIN_CHANGELISTS = {
     "assessment.system",
     "audit.auditevent",
     "axes.accessattempt",
+    "accounts.lockoutwindow",
+    "inspections.exemptionlistitem",
     "otp_totp.totpdevice",
     # the districts' 随机抽查事项清单 and the 回避 relations every draw honours (docs/plans.md)
     "plans.checkitem",
@@ -58,9 +60,11 @@ ADMIN_ADDS = {
     "assessment.system",
     "plans.checkitem",
     "plans.officerrelation",
+    "inspections.exemptionlistitem",
 }
 # what the admin offers nobody, not even a superuser: records made by the system, never typed in
 NOBODY_ADDS = {
+    "accounts.lockoutwindow",
     "assessment.selfassessment",
     "audit.auditevent",
     "axes.accessattempt",
@@ -135,6 +139,7 @@ def test_every_registered_model_has_a_decision_for_the_admin_role(db):
         "axes.accesslog",
         "axes.accessfailurelog",
         "django_tasks_database.dbtaskresult",
+        "inspections.casemeasure",
         "inspections.dispatch",
         "inspections.equipment",
         "inspections.inspection",

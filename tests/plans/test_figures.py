@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from types import SimpleNamespace
 
 from django.urls import reverse
 
-from assessment.reports.content import placeholder_values
+from assessment.reports.content import random_placeholders
 from inspections.models import Dispatch
-from inspections.selectors import period_statistics
 from plans import services
 from plans.models import MonthlyPlan
 from plans.selectors import publishable_results, quarter_span, random_figures
@@ -55,19 +53,9 @@ def test_a_replaced_draw_does_not_count(changning, make, alice):
 
 def test_the_reports_placeholders(changning, make, alice):
     drawn(changning, make, alice)
-    start, end = date(2026, 1, 1), date(2026, 12, 31)
-    sheet = SimpleNamespace(systems=[], total=Decimal(0), max_total=Decimal(0))
-    stats = period_statistics(organization=changning, start=start, end=end)
-    values = placeholder_values(
-        stats=stats,
-        sheet=sheet,
-        start=start,
-        end=end,
-        random=random_figures(organization=changning, start=start, end=end),
-    )
-    assert values["双随机抽查户次"] == "2" and values["计划完成率"] == "50.0%"
-    empty = placeholder_values(stats=stats, sheet=sheet, start=start, end=end)
-    assert empty["双随机抽查户次"] == "0" and empty["计划完成率"] == "—"
+    figures = random_figures(organization=changning, start=date(2026, 1, 1), end=date(2026, 12, 31))
+    assert random_placeholders(figures) == {"双随机抽查户次": "2", "计划完成率": "50.0%"}
+    assert random_placeholders(None) == {"双随机抽查户次": "0", "计划完成率": "—"}
 
 
 def test_results_are_publishable_only_once_the_plan_is_published(changning, make, alice):
