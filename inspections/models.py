@@ -21,6 +21,9 @@ from django.utils import timezone
 
 from accounts.models import Department, Organization
 from accounts.scoping import OrgScopedQuerySet
+
+# The roster's models are registered with this app by this import (and re-exported from here).
+from inspections.roster.models import Officer
 from inspections.validators import validate_credit_code
 
 ZERO = Decimal("0")
@@ -92,6 +95,7 @@ class Dispatch(models.Model):
     officer_users = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name="执法人员（本单位用户）", blank=True, related_name="dispatches"
     )
+    officers = models.ManyToManyField(Officer, verbose_name="执法人员（名录）", blank=True, related_name="dispatches")
     officer_names = models.CharField(
         "执法人员（其他）", max_length=300, blank=True, help_text="不是本系统用户的执法人员姓名，用顿号分隔"
     )
@@ -133,9 +137,10 @@ class Dispatch(models.Model):
         return self.number
 
     def officer_list(self) -> list[str]:
-        """Users first, then the other names, as the ledger's 执法人员 column lists them."""
+        """Roster officers first, then users, then the other names, as the ledger's 执法人员 column lists them."""
         # Sorted here (not in the query) so that a prefetched list and a fresh query agree.
-        names = [str(u) for u in sorted(self.officer_users.all(), key=lambda u: u.pk)]
+        names = [o.name for o in sorted(self.officers.all(), key=lambda o: o.pk)]
+        names += [n for n in (str(u) for u in sorted(self.officer_users.all(), key=lambda u: u.pk)) if n not in names]
         return names + [n for n in split_names(self.officer_names) if n not in names]
 
     @property

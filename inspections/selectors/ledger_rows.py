@@ -61,11 +61,17 @@ def _between(field: str, start: date | None, end: date | None) -> Q:
 
 def _dispatch_rows(dispatches: QuerySet) -> Iterator[tuple]:
     officers: dict[int, list[str]] = {}
+    # roster officers first, then users, as Dispatch.officer_list names them
+    roster = Dispatch.officers.through.objects.filter(dispatch_id__in=dispatches.values("pk")).order_by("officer_id")
+    for dispatch_id, name in roster.values_list("dispatch_id", "officer__name"):
+        officers.setdefault(dispatch_id, []).append(name)
     through = Dispatch.officer_users.through.objects.filter(dispatch_id__in=dispatches.values("pk")).order_by("user_id")
     for dispatch_id, *name in through.values_list(
         "dispatch_id", "user__last_name", "user__first_name", "user__username"
     ):
-        officers.setdefault(dispatch_id, []).append(_user_name(*name))
+        people = officers.setdefault(dispatch_id, [])
+        if (user_name := _user_name(*name)) not in people:
+            people.append(user_name)
     task_types = _label(Dispatch.TaskType.choices)
     rows = dispatches.order_by("dispatched_on", "number").values_list(
         "pk", "number", "dispatched_on", "officer_count", "officer_names", "task_type", "note"

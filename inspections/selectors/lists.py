@@ -9,7 +9,7 @@ from django.db.models import Case, F, Prefetch, QuerySet, Value, When
 
 from accounts.models import Organization, User
 from accounts.scoping import can_view_all_organizations
-from inspections.models import Dispatch, Equipment, Inspection, PenaltyCase, PollutionSource, Training
+from inspections.models import Dispatch, Equipment, Inspection, Officer, PenaltyCase, PollutionSource, Training
 
 Outcome = PenaltyCase.Outcome
 
@@ -79,6 +79,13 @@ RECORD_SORTS: dict[type, dict[str, tuple[str | Case, ...]]] = {
         "attendees": ("attendees", "held_on"),
         "hours": ("hours", "held_on"),
     },
+    Officer: {
+        "name": ("name",),
+        "department": ("department__name", "name"),
+        "certificate_number": ("certificate_number",),
+        "valid_to": ("certificate_valid_to", "name"),
+        "status": (_choice_order("status", Officer.Status.choices), "name"),
+    },
 }
 #: Without ``?sort=`` (or with one not in the whitelist): the models' own order, newest first for dated records.
 DEFAULT_SORTS: dict[type, str] = {
@@ -88,10 +95,11 @@ DEFAULT_SORTS: dict[type, str] = {
     PollutionSource: "name",
     Equipment: "category",
     Training: "-date",
+    Officer: "name",
 }
 # Blank ones go last whichever way the column is sorted (the databases disagree on where NULL sorts). Only
 # these: NULLS LAST on a column that cannot be NULL would keep PostgreSQL from reading an index backwards.
-NULLABLE_SORT_FIELDS = {"decided_on", "department__name"}
+NULLABLE_SORT_FIELDS = {"decided_on", "department__name", "certificate_valid_to"}
 
 
 def record_sort(model: type, sort: str | None) -> str:
@@ -119,9 +127,14 @@ def record_list(model: type, user: User, organization: Organization, *, sort: st
     qs = _ordered(model.objects.for_user(user).filter(organization=organization), model, record_sort(model, sort))
     if model is Dispatch:
         officers = User.objects.only("pk", "username", "first_name", "last_name")
-        return qs.select_related("department").prefetch_related(Prefetch("officer_users", queryset=officers))
+        return qs.select_related("department").prefetch_related(
+            Prefetch("officer_users", queryset=officers),
+            Prefetch("officers", queryset=Officer.objects.only("pk", "name")),
+        )
     if model is Inspection:
         return qs.select_related("dispatch", "source")
     if model is PenaltyCase:
         return qs.select_related("source", "department")
+    if model is Officer:
+        return qs.select_related("department", "user")
     return qs
