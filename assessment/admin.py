@@ -141,7 +141,7 @@ class WorkflowEventInline(admin.TabularInline):
 
 
 @admin.register(SelfAssessment)
-class SelfAssessmentAdmin(admin.ModelAdmin):
+class SelfAssessmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Read-only here: scores and workflow change only through the application's pages."""
 
     list_display = ("organization", "year", "standard", "status")

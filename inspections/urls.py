@@ -13,6 +13,7 @@ PREFIXES = {
     "equipment": "equipment",
     "training": "trainings",
     "officer": "officers",
+    "measure": "measures",
 }
 
 urlpatterns = [

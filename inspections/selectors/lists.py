@@ -9,7 +9,16 @@ from django.db.models import Case, F, Prefetch, QuerySet, Value, When
 
 from accounts.models import Organization, User
 from accounts.scoping import can_view_all_organizations
-from inspections.models import Dispatch, Equipment, Inspection, Officer, PenaltyCase, PollutionSource, Training
+from inspections.models import (
+    CaseMeasure,
+    Dispatch,
+    Equipment,
+    Inspection,
+    Officer,
+    PenaltyCase,
+    PollutionSource,
+    Training,
+)
 
 Outcome = PenaltyCase.Outcome
 
@@ -79,6 +88,12 @@ RECORD_SORTS: dict[type, dict[str, tuple[str | Case, ...]]] = {
         "attendees": ("attendees", "held_on"),
         "hours": ("hours", "held_on"),
     },
+    CaseMeasure: {
+        "case": ("case__case_number", "started_on"),
+        "kind": (_choice_order("kind", CaseMeasure.Kind.choices), "started_on"),
+        "started": ("started_on",),
+        "ended": ("ended_on", "started_on"),
+    },
     Officer: {
         "name": ("name",),
         "department": ("department__name", "name"),
@@ -96,10 +111,11 @@ DEFAULT_SORTS: dict[type, str] = {
     Equipment: "category",
     Training: "-date",
     Officer: "name",
+    CaseMeasure: "-started",
 }
 # Blank ones go last whichever way the column is sorted (the databases disagree on where NULL sorts). Only
 # these: NULLS LAST on a column that cannot be NULL would keep PostgreSQL from reading an index backwards.
-NULLABLE_SORT_FIELDS = {"decided_on", "department__name", "certificate_valid_to"}
+NULLABLE_SORT_FIELDS = {"decided_on", "department__name", "certificate_valid_to", "ended_on"}
 
 
 def record_sort(model: type, sort: str | None) -> str:
@@ -137,4 +153,6 @@ def record_list(model: type, user: User, organization: Organization, *, sort: st
         return qs.select_related("source", "department")
     if model is Officer:
         return qs.select_related("department", "user")
+    if model is CaseMeasure:
+        return qs.select_related("case")
     return qs

@@ -8,7 +8,16 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
-from inspections.models import Dispatch, Equipment, Inspection, Officer, PenaltyCase, PollutionSource, Training
+from inspections.models import (
+    CaseMeasure,
+    Dispatch,
+    Equipment,
+    Inspection,
+    Officer,
+    PenaltyCase,
+    PollutionSource,
+    Training,
+)
 from inspections.selectors import DEFAULT_SORTS, RECORD_SORTS, record_list, record_sort
 
 LISTS = {
@@ -19,6 +28,7 @@ LISTS = {
     Equipment: "inspections:equipment-list",
     Training: "inspections:training-list",
     Officer: "inspections:officer-list",
+    CaseMeasure: "inspections:measure-list",
 }
 
 
@@ -160,6 +170,7 @@ def test_every_whitelisted_sort_works_and_has_a_header(as_alice, alice, make, mo
     make.training(day)
     make.dispatch(day, department=alice.department)
     make.officer(department=alice.department)
+    CaseMeasure.objects.create(organization=alice.organization, case=make.case(day), kind="seizure", started_on=day)
     page = as_alice.get(reverse(LISTS[model])).content.decode()
     offered = {key.removeprefix("-") for key in header_links(page)}
     assert offered == set(RECORD_SORTS[model]), "the page's sortable headers and the whitelist differ"
