@@ -17,6 +17,7 @@ _RECORD_MODELS = (
     "equipment",
     "training",
     "officer",
+    "drillresult",
 )
 _VIEW_RECORDS = [f"inspections.view_{model}" for model in _RECORD_MODELS]
 _VIEW_ALL_AUDIT = ["audit.view_auditevent", "audit.view_all_auditevents"]
@@ -74,6 +75,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     MUNICIPAL_REVIEWER: [
         "assessment.view_selfassessment",
+        # 复核: review scores, return to the district, confirm (review/policies.py)
+        "review.review_assessment",
         "assessment.view_report",
         "accounts.view_all_organizations",
         *_VIEW_RECORDS,

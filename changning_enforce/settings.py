@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     # the audit trail (docs/audit.md); before "assessment", whose post_migrate gives roles their permissions
     "audit",
     "inspections",
+    # the municipal 复核; before "assessment", whose post_migrate gives roles their permissions
+    "review",
     "assessment",
     "operations",
     "dashboard",

@@ -6,7 +6,7 @@ from assessment.models.selfassessment import (
     WorkflowEvent,
     evidence_upload_to,
 )
-from assessment.models.standard import Indicator, RuleItem, Standard, System
+from assessment.models.standard import Grade, Indicator, RuleItem, Standard, System
 from assessment.reports.models import (
     IssuedReport,
     Report,
@@ -17,6 +17,7 @@ from assessment.reports.models import (
 
 __all__ = [
     "Evidence",
+    "Grade",
     "Indicator",
     "IssuedReport",
     "Report",

@@ -27,6 +27,7 @@ from assessment.services.standard import (
     publish_standard,
 )
 from assessment.services.workflow import (
+    DuplicateAssessment,
     allowed_moves,
     assessment_unscored_count,
     create_self_assessment,
@@ -36,6 +37,7 @@ from assessment.services.workflow import (
 __all__ = [
     "EVIDENCE_TYPES",
     "AssessmentError",
+    "DuplicateAssessment",
     "ImportedRow",
     "ScoreImportError",
     "StaleScore",

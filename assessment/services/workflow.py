@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Organization, User
@@ -15,14 +15,33 @@ from audit.models import AuditEvent
 Audit = AuditEvent.Action
 
 
+class DuplicateAssessment(AssessmentError):
+    """A district has one self-assessment per year (the database refuses a second)."""
+
+    def __init__(self, existing: SelfAssessment):
+        self.existing = existing
+        super().__init__(
+            f"{existing.organization.short_name}{existing.year}年度的自评已经存在，每个区每年只有一份自评。"
+        )
+
+
 @transaction.atomic
 def create_self_assessment(*, organization: Organization, year: int, standard: Standard) -> SelfAssessment:
     if not standard.is_published:
         raise AssessmentError("只能按已发布的标准开展自评。")
     if not standard.applies_to(year):
         raise AssessmentError(f"“{standard}”不适用于{year}年度。")
-    assessment, _ = SelfAssessment.objects.get_or_create(organization=organization, year=year, standard=standard)
-    return assessment
+    existing = SelfAssessment.objects.filter(organization=organization, year=year).first()
+    if existing is not None:
+        if existing.standard_id == standard.pk:
+            return existing
+        raise DuplicateAssessment(existing)
+    try:
+        with transaction.atomic():
+            return SelfAssessment.objects.create(organization=organization, year=year, standard=standard)
+    except IntegrityError:
+        # created by a concurrent request between our read and our insert: one per district and year
+        raise DuplicateAssessment(SelfAssessment.objects.get(organization=organization, year=year)) from None
 
 
 _MOVES = {
