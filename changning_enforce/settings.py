@@ -57,6 +57,10 @@ INSTALLED_APPS = [
     # the audit trail (docs/audit.md); before "assessment", whose post_migrate gives roles their permissions
     "audit",
     "inspections",
+    # the municipal 复核; before "assessment", whose post_migrate gives roles their permissions
+    "review",
+    # plans and draws (docs/plans.md); before "assessment" too
+    "plans",
     "assessment",
     "operations",
     "dashboard",
