@@ -11,9 +11,12 @@ database connection: the work given to it is pure computation on bytes.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import resource
 from collections.abc import Callable
 from typing import Any
+
+MEMORY_EXIT_STATUS = 86
 
 
 class BoundedWorkError(RuntimeError):
@@ -41,7 +44,8 @@ def _child(target: Callable, args: tuple, memory_bytes: int | None, conn, reader
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         conn.send(("ok", target(*args)))
     except MemoryError:
-        conn.send(("memory", ""))
+        # at the limit even sending the news may need memory: the exit status says it
+        os._exit(MEMORY_EXIT_STATUS)
     except BaseException as exc:  # reported to the parent, which decides what the user sees
         conn.send(("error", f"{type(exc).__name__}: {exc}"[:500]))
     finally:
@@ -60,8 +64,11 @@ def run_bounded(target: Callable[..., Any], *args: Any, timeout: float, memory_b
             raise BoundedWorkError("timeout", f"{timeout:g} s")
         status, payload = parent.recv()
     except EOFError:
-        # killed by the kernel (out of memory, a C stack overflow) before it could say why
-        raise BoundedWorkError("crashed") from None
+        process.join(5)
+        if process.exitcode == MEMORY_EXIT_STATUS:
+            raise BoundedWorkError("memory") from None
+        # killed by the kernel (a C stack overflow, the OOM killer) before it could say why
+        raise BoundedWorkError("crashed", f"exit status {process.exitcode}") from None
     finally:
         if process.is_alive():
             process.kill()
