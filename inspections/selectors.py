@@ -22,6 +22,7 @@ from inspections.models import (
     ZERO,
     CaseMeasure,
     Dispatch,
+    DrillResult,
     Equipment,
     Inspection,
     Officer,
@@ -269,6 +270,12 @@ RECORD_SORTS: dict[type, dict[str, tuple[str | Case, ...]]] = {
         "started": ("started_on",),
         "ended": ("ended_on", "started_on"),
     },
+    DrillResult: {
+        "date": ("held_on",),
+        "event": ("event", "held_on"),
+        "level": (_choice_order("level", DrillResult.Level.choices), "held_on"),
+        "placing": ("placing", "held_on"),
+    },
     Officer: {
         "name": ("name",),
         "department": ("department__name", "name"),
@@ -287,10 +294,11 @@ DEFAULT_SORTS: dict[type, str] = {
     Training: "-date",
     Officer: "name",
     CaseMeasure: "-started",
+    DrillResult: "-date",
 }
 # Blank ones go last whichever way the column is sorted (the databases disagree on where NULL sorts). Only
 # these: NULLS LAST on a column that cannot be NULL would keep PostgreSQL from reading an index backwards.
-NULLABLE_SORT_FIELDS = {"decided_on", "department__name", "certificate_valid_to", "ended_on"}
+NULLABLE_SORT_FIELDS = {"decided_on", "department__name", "certificate_valid_to", "ended_on", "placing"}
 
 
 def record_sort(model: type, sort: str | None) -> str:
@@ -330,6 +338,8 @@ def record_list(model: type, user: User, organization: Organization, *, sort: st
         return qs.select_related("department", "user")
     if model is CaseMeasure:
         return qs.select_related("case")
+    if model is DrillResult:
+        return qs.select_related("officer")
     return qs
 
 

@@ -43,6 +43,7 @@ ADMIN_CHANGELISTS = {
     "assessment.system",
     "audit.auditevent",
     "axes.accessattempt",
+    "accounts.lockoutwindow",
     "inspections.exemptionlistitem",
     "otp_totp.totpdevice",
 }
@@ -58,6 +59,7 @@ ADMIN_ADDS = {
 }
 # what the admin offers nobody, not even a superuser: records made by the system, never typed in
 NOBODY_ADDS = {
+    "accounts.lockoutwindow",
     "assessment.selfassessment",
     "audit.auditevent",
     "axes.accessattempt",
