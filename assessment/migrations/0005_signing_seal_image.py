@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0003_versions_and_audit'),
+        ('assessment', '0004_grades_and_municipal_review'),
     ]
 
     operations = [
