@@ -44,7 +44,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import Organization, User
-from assessment import services
+from assessment import scoring, services
 from assessment.models import (
     Evidence,
     Indicator,
@@ -360,7 +360,7 @@ def build_district(org: Organization, scorer: User, leader: User, standard, tag:
         assessment=assessment,
         indicator=indicator,
         user=scorer,
-        value=services.scoring.parse_score("4", indicator.max_score),
+        value=scoring.parse_score("4", indicator.max_score),
         justification=f"{tag}说明",
         new_evidence=[SimpleUploadedFile(f"{tag}佐证.pdf", evidence_bytes, content_type="application/pdf")],
     )
