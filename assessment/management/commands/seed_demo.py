@@ -40,7 +40,7 @@ DEMO_USERS = [
     ("city_reviewer", "shanghai", roles.MUNICIPAL_REVIEWER, None, "市局", "复核"),
     ("admin", "shanghai", roles.ADMIN, None, "系统", "管理员"),
 ]
-DEMO_TOTP_USERS = ("changning_leader", "xuhui_leader", "admin")
+DEMO_TOTP_USERS = ("changning_leader", "xuhui_leader", "admin", "city_reviewer")
 
 
 class Command(BaseCommand):
