@@ -3,6 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from dashboard import charts, selectors
+from plans.selectors import dashboard_summary
 
 
 @login_required
@@ -21,6 +22,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["city"] = selectors.city_overview(user, year=year)
     if roles.admin:
         context["standards"] = selectors.standards_overview()
+    context["plans"] = dashboard_summary(user, year=year)
     context["chart_data"] = charts.chart_data(leader=context.get("leader"), city=context.get("city"))
     return render(request, "dashboard/home.html", context)
 

@@ -32,6 +32,7 @@ from assessment.reports.content import (
 from assessment.scoring import normalize
 from assessment.selectors import scoring_sheet
 from inspections.selectors import monthly_statistics, period_statistics
+from plans.selectors import random_figures
 
 ASSET_DIR = (Path(__file__).resolve().parent.parent / "report_assets").resolve()
 ASSET_SCHEME = "report-asset:"
@@ -142,7 +143,10 @@ class _Cell:
 def report_html(report: Report) -> str:
     sheet = scoring_sheet(report.assessment)
     stats = period_statistics(organization=report.organization, start=report.period_start, end=report.period_end)
-    values = placeholder_values(stats=stats, sheet=sheet, start=report.period_start, end=report.period_end)
+    random = random_figures(organization=report.organization, start=report.period_start, end=report.period_end)
+    values = placeholder_values(
+        stats=stats, sheet=sheet, start=report.period_start, end=report.period_end, random=random
+    )
     monthly = monthly_statistics(organization=report.organization, start=report.period_start, end=report.period_end)
     blocks = [
         {
