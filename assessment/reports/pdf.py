@@ -12,7 +12,7 @@ import logging
 import mimetypes
 import os
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from django.conf import settings
@@ -28,6 +28,7 @@ from assessment.reports.content import (
     period_label,
     placeholder_values,
 )
+from assessment.reports.typesetting import chinese_justification, keep_numbers_with_units, signoff_layout, title_lines
 from assessment.scoring import normalize
 from assessment.selectors import scoring_sheet
 from changning_enforce.bounded import BoundedWorkError, run_bounded
@@ -92,7 +93,8 @@ def html_to_pdf(html: str) -> bytes:
 
     with _only_report_fonts():
         font_config = FontConfiguration()
-    return HTML(string=html, url_fetcher=_fetcher(), base_url=None).write_pdf(font_config=font_config)
+    with chinese_justification():
+        return HTML(string=html, url_fetcher=_fetcher(), base_url=None).write_pdf(font_config=font_config)
 
 
 def render_pdf(html: str, *, timeout: float | None = None) -> bytes:
@@ -106,6 +108,20 @@ def render_pdf(html: str, *, timeout: float | None = None) -> bytes:
             raise ReportRenderError("报告渲染进程意外退出。") from None
         logger.error("report render failed: %s", exc.detail)
         raise ReportRenderError("报告渲染失败，请检查报告内容。") from None
+
+
+TITLE_CHARACTERS_PER_LINE = 20  # 2号 (22 pt) characters in the 156 mm line
+
+
+@dataclass(frozen=True)
+class _Attachment:
+    number: int
+    title: str
+    kind: str
+
+    @property
+    def title_lines(self) -> list[str]:
+        return title_lines(self.title, TITLE_CHARACTERS_PER_LINE)
 
 
 @dataclass(frozen=True)
@@ -146,14 +162,30 @@ def report_html(report: Report) -> str:
         for i, block in enumerate(sheet.systems)
     ]
     org = report.organization
+    # Both attachments are named in the 附件说明 under the body (GB/T 9704 7.3.4) exactly as titled on their pages.
+    attachments = [
+        _Attachment(1, f"{org.short_name}生态环境局规范化考核评分表", "scores"),
+        _Attachment(2, f"{org.short_name}生态环境局考核得分与执法检查情况图", "charts"),
+    ]
+    sections = [
+        replace(
+            section,
+            heading=keep_numbers_with_units(section.heading),
+            paragraphs=[keep_numbers_with_units(text) for text in section.paragraphs],
+        )
+        for section in numbered_sections(report.sections.order_by("order"), values)
+    ]
+    written_on = chinese_date(report.written_on)
     return render_to_string(
         "assessment/report/document.html",
         {
             "report": report,
-            "sections": numbered_sections(report.sections.order_by("order"), values),
-            "written_on": chinese_date(report.written_on),
+            "title_lines": title_lines(report.title, TITLE_CHARACTERS_PER_LINE),
+            "sections": sections,
+            "attachments": attachments,
+            "signoff": signoff_layout(report.issuer_name, written_on),
+            "written_on": written_on,
             "printed_on": chinese_date(report.printed_on),
-            "appendix_title": f"{org.short_name}生态环境局规范化考核评分表",
             "period_label": period_label(report.period_start, report.period_end),
             "sheet": {"systems": blocks, "max": normalize(sheet.max_total), "total": normalize(sheet.total)},
             # Both charts are built by our code from numbers, with every text escaped.

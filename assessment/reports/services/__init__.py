@@ -21,6 +21,7 @@ from assessment.reports.services.signoff import (
     SIGN_PERMISSION,
     configure_credential,
     issue_report,
+    set_seal_image,
     start_correction,
 )
 
@@ -36,6 +37,7 @@ __all__ = [
     "issue_report",
     "request_job",
     "run_job",
+    "set_seal_image",
     "start_correction",
     "update_report",
 ]
