@@ -26,6 +26,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             for action in ("add", "change", "delete", "view")
         ],
         "inspections.import_ledger",
+        # the publication desk: what is due for 执法公示, read-only
+        "disclosure.view_penaltypublication",
     ],
     LEADER: [
         "assessment.view_selfassessment",
@@ -34,6 +36,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "assessment.change_report",
         "assessment.sign_report",
         *_VIEW_RECORDS,
+        # 执法公示: publish, correct, approve a 信用修复 withdrawal (disclosure/policies.py)
+        "disclosure.view_penaltypublication",
+        "disclosure.publish_penaltypublication",
         # the audit trail of their own organisation (audit.models.AuditEventQuerySet.for_user)
         "audit.view_auditevent",
     ],
@@ -58,6 +63,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # neither add nor change a device, so they never see or set anyone's secret
         "otp_totp.view_totpdevice",
         "otp_totp.delete_totpdevice",
+        # the working-day calendar (放假调休) and each bureau's public contact details
+        *[f"disclosure.{action}_calendarday" for action in ("add", "change", "delete", "view")],
+        *[f"disclosure.{action}_bureaucontact" for action in ("add", "change", "view")],
     ],
     MUNICIPAL_REVIEWER: [
         "assessment.view_selfassessment",

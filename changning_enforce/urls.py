@@ -17,5 +17,7 @@ urlpatterns = [
     path("assessments/", include("assessment.urls")),
     path("records/", include("inspections.urls")),
     path("audit/", include("audit.urls")),
+    # 执法公示: the public site and each district's publication desk (docs/disclosure.md)
+    path("gongshi/", include("disclosure.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -202,8 +202,22 @@ class PenaltyCaseForm(SourceCodeMixin, OrgRecordForm):
             "outcome",
             "fine_yuan",
             "transferred_to_police",
+            # 执法公示 (docs/disclosure.md): what is published, and the party's private details that never are
+            "decision_document_number",
+            "party_kind",
+            "party_name",
+            "party_id_number",
+            "party_phone",
+            "party_address",
+            "violation_facts",
+            "penalty_legal_basis",
+            "penalty_content",
         ]
-        widgets = {"violation_type": forms.TextInput(attrs={"list": "violation-types"})}
+        widgets = {
+            "violation_type": forms.TextInput(attrs={"list": "violation-types"}),
+            "violation_facts": forms.Textarea(attrs={"rows": 3}),
+            "penalty_legal_basis": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)

@@ -60,6 +60,8 @@ from assessment.models import (
 from assessment.reports import services as report_services
 from assessment.reports.demo import SECTIONS_2023
 from assessment.standard_files import read_standard_file
+from disclosure import services as disclosure_services
+from disclosure.models import PenaltyPublication, PenaltyWithdrawal
 from inspections.models import (
     Dispatch,
     Equipment,
@@ -143,6 +145,7 @@ class District:
     ledger_job: LedgerImport
     markers: list[str]  # text that identifies this district's data
     secrets: list[bytes]  # bytes of its files and PDFs
+    publication: PenaltyPublication  # published, then withdrawn (信用修复): gone from the public site
 
 
 Args = Callable[[District], list]
@@ -172,6 +175,9 @@ class Entry:
     query: Query = _no_query
     data: Query = _no_query
     label: str = ""
+    # the public 执法公示 site names every district's bureau by design (its filter and its contact lines): there
+    # the organisation's names are not a leak, everything else of the district still is
+    public_names: bool = False
 
 
 def obj(getter: Callable[[District], object]) -> Args:
@@ -270,6 +276,40 @@ TABLE: dict[str, Entry | tuple[Entry, ...]] = {
         read(scorer=403, admin=200, other=None), read(scorer=403, admin=200, other=None), "org", query=by_org_pk
     ),
 }
+
+# 执法公示: the public site answers everyone alike and only reads (POST: 405); a withdrawn decision's page is gone
+# for everyone (404). The desk is the district's; publish, correct and withdraw are its leader's. The target
+# district's decision was published and then withdrawn, so the leader's allowed POSTs are refused with a message.
+PUBLIC_READ = everyone(200, anon=200)
+NOT_ALLOWED = everyone(405, anon=405)
+PUBLICATION = obj(lambda d: d.publication)
+TABLE.update(
+    {
+        "disclosure:penalty-list": Entry(PUBLIC_READ, NOT_ALLOWED, target=None, public_names=True),
+        "disclosure:penalty-detail": Entry(everyone(404, anon=404), NOT_ALLOWED, args=PUBLICATION, public_names=True),
+        "disclosure:penalty-csv": Entry(PUBLIC_READ, NOT_ALLOWED, target=None, public_names=True),
+        "disclosure:penalty-json": Entry(PUBLIC_READ, NOT_ALLOWED, target=None, public_names=True),
+        "disclosure:feed": Entry(PUBLIC_READ, NOT_ALLOWED, target=None, public_names=True),
+        "disclosure:desk": Entry(Rule(200, 200, 403, 403), everyone(405), target=None),
+        "disclosure:case-publish": Entry(
+            write(scorer=403, leader=200, reviewer=404),
+            write(scorer=403, leader=OK, reviewer=404),
+            args=obj(lambda d: d.records["case"]),
+        ),
+        "disclosure:publication-correct": Entry(
+            write(scorer=403, leader=200, reviewer=404),
+            write(scorer=403, leader=OK, reviewer=404),
+            args=PUBLICATION,
+            data=lambda d: {"note": "越权更正"},
+        ),
+        "disclosure:publication-withdraw": Entry(
+            write(scorer=403, leader=200, reviewer=404),
+            write(scorer=403, leader=OK, reviewer=404),
+            args=PUBLICATION,
+            data=lambda d: {"grounds": "越权撤下", "applied_on": "2024-09-01"},
+        ),
+    }
+)
 
 # The six kinds of enforcement record: list (district chosen by ?org=), create, edit, delete, and a detail page
 # for some. Edit and delete look the record up through writable_by: the reviewer and the admin get 404.
@@ -379,6 +419,13 @@ def build_district(org: Organization, scorer: User, leader: User, standard, tag:
         "equipment": make.equipment(DAY, asset_number=f"{prefix}-MX-ZC", name=f"{tag}无人机"),
         "training": make.training(DAY, topic=f"{tag}培训"),
     }
+    PenaltyCase.objects.filter(pk=records["case"].pk).update(
+        decision_document_number=f"{tag}决字1号", penalty_legal_basis=f"{tag}处罚依据"
+    )
+    publication = disclosure_services.publish(case=PenaltyCase.objects.get(pk=records["case"].pk), user=leader)
+    disclosure_services.withdraw_for_credit_repair(
+        publication=publication, user=leader, grounds=f"{tag}信用修复", applied_on=timezone.localdate()
+    )
     ledger_job = LedgerImport.objects.create(
         organization=org,
         created_by=scorer,
@@ -401,6 +448,7 @@ def build_district(org: Organization, scorer: User, leader: User, standard, tag:
         ledger_job=ledger_job,
         markers=[org.name, org.short_name, tag, f"{prefix}-MX-"],
         secrets=[evidence_bytes, preview, signed, f"{prefix}-".encode()],
+        publication=publication,
     )
 
 
@@ -434,6 +482,8 @@ STATE_MODELS = (
     Equipment,
     Training,
     LedgerImport,
+    PenaltyPublication,
+    PenaltyWithdrawal,
 )
 
 
@@ -586,9 +636,11 @@ def check_leaks(case: Case, response, districts: dict[str, District]) -> list[st
     for line in BOILERPLATE:
         text = text.replace(line, "")
     problems = []
+    public_names = entries(case.name)[0].public_names
     for target in foreign(case):
         district = districts[target]
-        problems += [f"shows {target}'s {m!r}" for m in district.markers if m in text]
+        markers = district.markers[2:] if public_names else district.markers  # [org.name, org.short_name, …]
+        problems += [f"shows {target}'s {m!r}" for m in markers if m in text]
         problems += [f"hands over {target}'s bytes {s[:30]!r}" for s in district.secrets if s in content]
     return problems
 
