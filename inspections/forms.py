@@ -225,12 +225,17 @@ class PenaltyCaseForm(SourceCodeMixin, OrgRecordForm):
         self.fields["fine_yuan"].required = False
         self.fields["fine_yuan"].help_text = "仅处理结果为“罚款”时填写；其他情况留空或填0"
         self.fields["fine_yuan"].widget.attrs.update({"min": "0", "step": "0.01"})
+        # older forms and ledgers know nothing of the party's kind: a legal entity, as before
+        self.fields["party_kind"].required = False
         self.violation_types = list(
             PenaltyCase.objects.filter(organization=self.organization)
             .order_by("violation_type")
             .values_list("violation_type", flat=True)
             .distinct()
         )
+
+    def clean_party_kind(self) -> str:
+        return self.cleaned_data["party_kind"] or PenaltyCase.PartyKind.LEGAL_ENTITY
 
     def clean_fine_yuan(self) -> Decimal:
         return self.cleaned_data["fine_yuan"] or Decimal("0")

@@ -43,6 +43,8 @@ ADMIN_CHANGELISTS = {
     "assessment.system",
     "audit.auditevent",
     "axes.accessattempt",
+    "disclosure.bureaucontact",
+    "disclosure.calendarday",
     "otp_totp.totpdevice",
 }
 # and the add pages he may open (the audit trail and the others are never added through the admin)
@@ -53,6 +55,8 @@ ADMIN_ADDS = {
     "assessment.signingcredential",
     "assessment.standard",
     "assessment.system",
+    "disclosure.bureaucontact",
+    "disclosure.calendarday",
 }
 # what the admin offers nobody, not even a superuser: records made by the system, never typed in
 NOBODY_ADDS = {
@@ -62,6 +66,9 @@ NOBODY_ADDS = {
     "axes.accessfailurelog",
     "axes.accesslog",
     "django_tasks_database.dbtaskresult",
+    # 执法公示: written by the leader's desk and the expiry command only (disclosure/services.py)
+    "disclosure.penaltypublication",
+    "disclosure.penaltywithdrawal",
 }
 
 
@@ -126,6 +133,8 @@ def test_every_registered_model_has_a_decision_for_the_admin_role(db):
         "axes.accesslog",
         "axes.accessfailurelog",
         "django_tasks_database.dbtaskresult",
+        "disclosure.penaltypublication",
+        "disclosure.penaltywithdrawal",
         "inspections.dispatch",
         "inspections.equipment",
         "inspections.inspection",
