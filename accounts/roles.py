@@ -8,7 +8,16 @@ ADMIN = "管理员"
 MUNICIPAL_REVIEWER = "市局复核"
 
 _STANDARD_MODELS = ("standard", "system", "indicator", "ruleitem")
-_RECORD_MODELS = ("pollutionsource", "dispatch", "inspection", "penaltycase", "equipment", "training")
+_RECORD_MODELS = (
+    "pollutionsource",
+    "dispatch",
+    "inspection",
+    "penaltycase",
+    "casemeasure",
+    "equipment",
+    "training",
+    "officer",
+)
 _VIEW_RECORDS = [f"inspections.view_{model}" for model in _RECORD_MODELS]
 _VIEW_ALL_AUDIT = ["audit.view_auditevent", "audit.view_all_auditevents"]
 
@@ -50,6 +59,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             for action in ("add", "change", "delete", "view")
         ],
         "assessment.publish_standard",
+        # the 免罚清单 that penalty cases cite as their ground
+        *[f"inspections.{action}_exemptionlistitem" for action in ("add", "change", "delete", "view")],
         *[f"accounts.{action}_{model}" for model in ("user", "department") for action in ("add", "change", "view")],
         "accounts.view_organization",
         "assessment.view_report",
@@ -73,6 +84,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_all_organizations",
         *_VIEW_RECORDS,
         *_VIEW_ALL_AUDIT,
+        "inspections.view_exemptionlistitem",
     ],
 }
 

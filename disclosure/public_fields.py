@@ -56,6 +56,10 @@ PUBLIC: dict[str, frozenset[str]] = {
     ),
     "disclosure.BureauContact": frozenset({"organization", "address", "phone", "email", "office_hours"}),
     "accounts.Organization": frozenset({"code", "name", "short_name"}),
+    # 三项制度: who enforces, with which certificate (执法主体与人员 page)
+    "inspections.Officer": frozenset(
+        {"organization", "name", "certificate_number", "certificate_valid_from", "certificate_valid_to"}
+    ),
 }
 
 PRIVATE: dict[str, frozenset[str]] = {
@@ -74,6 +78,25 @@ PRIVATE: dict[str, frozenset[str]] = {
             "party_address",
             "version",
             "created_at",
+            # the procedure (立案 → … → 结案): the bureau's own file, not part of what 执法公示 publishes
+            "investigation_ended_on",
+            "is_major",
+            "legal_reviewer",
+            "legal_reviewed_on",
+            "notified_on",
+            "statement_made",
+            "hearing_requested",
+            "hearing_on",
+            "extension_days",
+            "extension_reason",
+            "delivered_on",
+            "paid_yuan",
+            "paid_on",
+            "surcharge_yuan",
+            "exemption_ground",
+            "exemption_item",
+            "transferred_on",
+            "transferred_to",
         }
     ),
     "inspections.PollutionSource": frozenset(
@@ -82,6 +105,9 @@ PRIVATE: dict[str, frozenset[str]] = {
     "disclosure.PenaltyPublication": frozenset({"case", "published_by"}),
     "disclosure.BureauContact": frozenset({"id"}),
     "accounts.Organization": frozenset({"id", "kind", "parent"}),
+    # the department, status and account are the bureau's internal organisation; only serving, certified
+    # officers are listed at all
+    "inspections.Officer": frozenset({"id", "department", "status", "user", "version", "created_at"}),
 }
 
 

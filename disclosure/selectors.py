@@ -14,7 +14,7 @@ from accounts.models import Organization
 from disclosure import calendar, periods
 from disclosure.models import BureauContact, PenaltyPublication, PenaltyWithdrawal
 from disclosure.public_fields import PUBLIC
-from inspections.models import PenaltyCase
+from inspections.models import Officer, PenaltyCase
 
 PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 50
@@ -161,6 +161,31 @@ def site_stamp(*, today: date) -> str:
     return f"{today.isoformat()}.{latest}.{withdrawn}"
 
 
+@dataclass(frozen=True)
+class Enforcers:
+    organization: Organization
+    officers: list[dict[str, Any]]  # public fields only (public_fields.PUBLIC["inspections.Officer"])
+
+
+_OFFICER_FIELDS = ("name", "certificate_number", "certificate_valid_to")
+assert set(_OFFICER_FIELDS) <= PUBLIC["inspections.Officer"]
+
+
+def enforcers(district: str, *, today: date) -> Enforcers | None:
+    """执法主体与人员 of one district: the bureau, and its serving officers whose certificate is valid today."""
+    organization = Organization.objects.filter(kind=Organization.Kind.DISTRICT, code=district).first()
+    if organization is None:
+        return None
+    officers = (
+        Officer.objects.filter(organization=organization)
+        .serving()
+        .certified_on(today)
+        .order_by("name", "certificate_number")
+        .values(*_OFFICER_FIELDS)
+    )
+    return Enforcers(organization, list(officers))
+
+
 # --- a district's desk ------------------------------------------------------------------------------------
 
 
@@ -169,6 +194,7 @@ class Due:
     case: PenaltyCase
     deadline: date
     overdue: bool
+    due_soon: bool = True  # within WARN_WORKING_DAYS working days of the deadline (or past it)
 
 
 def _latest_decision_due(today: date, cal: calendar.Calendar) -> date:
@@ -203,6 +229,20 @@ def due_decisions(organization_id: int, *, today: date, limit: int = 50) -> tupl
     for case in cases:
         deadline = wide.add(case.decided_on, periods.DEADLINE_WORKING_DAYS)
         items.append(Due(case, deadline, overdue=deadline < today))
+    return total, items
+
+
+def pending_decisions(organization_id: int, *, today: date, limit: int = 100) -> tuple[int, list[Due]]:
+    """Every fined decision not yet published, oldest first, each with its deadline: (how many, the first ``limit``)."""
+    qs = unpublished_decisions(organization_id, today=today)
+    total = qs.count()
+    cases = list(qs.select_related("source").order_by("decided_on", "pk")[:limit])
+    cal = calendar.load(min((c.decided_on for c in cases), default=today), today)
+    warn = cal.add(today, periods.WARN_WORKING_DAYS)
+    items = []
+    for case in cases:
+        deadline = cal.add(case.decided_on, periods.DEADLINE_WORKING_DAYS)
+        items.append(Due(case, deadline, overdue=deadline < today, due_soon=deadline <= warn))
     return total, items
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("xzcf.csv", public.penalty_csv, name="penalty-csv"),
     path("xzcf.json", public.penalty_json, name="penalty-json"),
     path("feed.atom", public.penalty_feed, name="feed"),
+    path("zhifa/", public.enforcers, name="enforcers"),
     # the district's desk
     path("manage/", desk.desk, name="desk"),
     path("manage/cases/<int:pk>/publish/", desk.publish, name="case-publish"),

@@ -2,7 +2,18 @@
 
 from django.contrib import admin
 
-from inspections.models import Dispatch, Equipment, Inspection, LedgerImport, PenaltyCase, PollutionSource, Training
+from inspections.models import (
+    CaseMeasure,
+    Dispatch,
+    Equipment,
+    ExemptionListItem,
+    Inspection,
+    LedgerImport,
+    Officer,
+    PenaltyCase,
+    PollutionSource,
+    Training,
+)
 
 
 @admin.register(PollutionSource)
@@ -18,7 +29,7 @@ class DispatchAdmin(admin.ModelAdmin):
     list_filter = ["organization", "task_type"]
     search_fields = ["number"]
     date_hierarchy = "dispatched_on"
-    raw_id_fields = ["officer_users"]
+    raw_id_fields = ["officer_users", "officers"]
 
 
 @admin.register(Inspection)
@@ -46,6 +57,37 @@ class EquipmentAdmin(admin.ModelAdmin):
 class TrainingAdmin(admin.ModelAdmin):
     list_display = ["held_on", "topic", "category", "attendees", "hours", "organization"]
     list_filter = ["organization", "category"]
+
+
+@admin.register(ExemptionListItem)
+class ExemptionListItemAdmin(admin.ModelAdmin):
+    """The 免罚清单 the admins maintain; a case cites an item as its ground for 免于处罚 / 不予处罚."""
+
+    list_display = ["code", "title", "basis", "active"]
+    list_filter = ["active"]
+    search_fields = ["code", "title"]
+
+
+@admin.register(CaseMeasure)
+class CaseMeasureAdmin(admin.ModelAdmin):
+    list_display = ["case", "kind", "started_on", "ended_on", "organization"]
+    list_filter = ["organization", "kind"]
+    raw_id_fields = ["case"]
+
+
+@admin.register(Officer)
+class OfficerAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "certificate_number",
+        "certificate_valid_from",
+        "certificate_valid_to",
+        "status",
+        "organization",
+    ]
+    list_filter = ["organization", "status"]
+    search_fields = ["name", "certificate_number"]
+    raw_id_fields = ["user"]
 
 
 @admin.register(LedgerImport)

@@ -13,10 +13,23 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 
 from accounts.models import Department, Organization, User
 from changning_enforce.validators import add_to_text_fields
-from inspections.models import Dispatch, Equipment, Inspection, PenaltyCase, PollutionSource, Training, split_names
+from inspections.models import (
+    Dispatch,
+    Equipment,
+    Inspection,
+    Officer,
+    PenaltyCase,
+    PollutionSource,
+    Training,
+    split_names,
+)
+from inspections.procedure.models import CaseMeasure, ExemptionListItem
+from inspections.procedure.rules import procedure_problems
+from inspections.roster.selectors import officer_choices
 from inspections.validators import credit_code_problem, normalize_credit_code
 
 
@@ -127,23 +140,34 @@ class DispatchForm(OrgRecordForm):
             "number",
             "dispatched_on",
             "officer_count",
+            "officers",
             "officer_users",
             "officer_names",
             "task_type",
             "department",
             "note",
         ]
-        widgets = {"officer_users": forms.CheckboxSelectMultiple, "note": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "officers": forms.CheckboxSelectMultiple,
+            "officer_users": forms.CheckboxSelectMultiple,
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        self.fields["officers"].queryset = officer_choices(self.organization)
+        self.fields["officers"].help_text = "从本单位执法人员名录中选择；至少两名持有效执法证的人员"
         self.fields["officer_users"].queryset = User.objects.filter(
             organization=self.organization, is_active=True
         ).order_by("pk")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        listed = len(cleaned.get("officer_users") or []) + len(split_names(cleaned.get("officer_names") or ""))
+        listed = (
+            len(cleaned.get("officers") or [])
+            + len(cleaned.get("officer_users") or [])
+            + len(split_names(cleaned.get("officer_names") or ""))
+        )
         count = cleaned.get("officer_count")
         if count is not None and listed > count:
             self.add_error("officer_count", f"列出了{listed}名执法人员，多于出动人数{count}。")
@@ -202,6 +226,25 @@ class PenaltyCaseForm(SourceCodeMixin, OrgRecordForm):
             "outcome",
             "fine_yuan",
             "transferred_to_police",
+            # the procedure (立案 → … → 结案) and the outcome's detail
+            "investigation_ended_on",
+            "is_major",
+            "legal_reviewer",
+            "legal_reviewed_on",
+            "notified_on",
+            "statement_made",
+            "hearing_requested",
+            "hearing_on",
+            "extension_days",
+            "extension_reason",
+            "delivered_on",
+            "paid_yuan",
+            "paid_on",
+            "surcharge_yuan",
+            "exemption_ground",
+            "exemption_item",
+            "transferred_on",
+            "transferred_to",
             # 执法公示 (docs/disclosure.md): what is published, and the party's private details that never are
             "decision_document_number",
             "party_kind",
@@ -233,12 +276,33 @@ class PenaltyCaseForm(SourceCodeMixin, OrgRecordForm):
             .values_list("violation_type", flat=True)
             .distinct()
         )
+        self.fields["exemption_item"].queryset = ExemptionListItem.objects.filter(
+            Q(active=True) | Q(pk=self.instance.exemption_item_id)
+        )
+        for name in ("paid_yuan", "surcharge_yuan", "extension_days"):
+            self.fields[name].required = False
 
     def clean_party_kind(self) -> str:
         return self.cleaned_data["party_kind"] or PenaltyCase.PartyKind.LEGAL_ENTITY
 
     def clean_fine_yuan(self) -> Decimal:
         return self.cleaned_data["fine_yuan"] or Decimal("0")
+
+    def clean_paid_yuan(self) -> Decimal:
+        return self.cleaned_data["paid_yuan"] or Decimal("0")
+
+    def clean_surcharge_yuan(self) -> Decimal:
+        return self.cleaned_data["surcharge_yuan"] or Decimal("0")
+
+    def clean_extension_days(self) -> int:
+        return self.cleaned_data["extension_days"] or 0
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for field, message in procedure_problems(cleaned):
+            if field in self.fields and field not in self.errors:
+                self.add_error(field, message)
+        return cleaned
 
 
 class EquipmentForm(OrgRecordForm):
@@ -255,6 +319,76 @@ class TrainingForm(OrgRecordForm):
     class Meta:
         model = Training
         fields = ["held_on", "topic", "category", "organiser", "attendees", "hours"]
+
+
+class CaseMeasureForm(OrgRecordForm):
+    case_number = forms.CharField(label="案件编号", max_length=60, help_text="采取措施的行政处罚案件")
+
+    class Meta:
+        model = CaseMeasure
+        fields = ["case_number", "kind", "started_on", "ended_on", "note"]
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if self.instance.case_id and not self.is_bound:
+            self.initial.setdefault("case_number", self.instance.case.case_number)
+
+    def clean_case_number(self) -> PenaltyCase:
+        number = self.cleaned_data["case_number"].strip()
+        case = PenaltyCase.objects.filter(organization=self.organization, case_number=number).first()
+        if case is None:
+            raise forms.ValidationError(f"本单位没有案件编号为“{number}”的行政处罚案件。")
+        self.instance.case = case
+        return case
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        case, started, ended = cleaned.get("case_number"), cleaned.get("started_on"), cleaned.get("ended_on")
+        if started and ended and ended < started:
+            self.add_error("ended_on", "结束日期不能早于开始日期。")
+        if case and started and started < case.filed_on:
+            self.add_error("started_on", f"开始日期不能早于该案立案日期{case.filed_on:%Y-%m-%d}。")
+        return cleaned
+
+
+class OfficerForm(OrgRecordForm):
+    org_unique = ("certificate_number",)
+
+    class Meta:
+        model = Officer
+        fields = [
+            "name",
+            "department",
+            "certificate_number",
+            "certificate_valid_from",
+            "certificate_valid_to",
+            "status",
+            "user",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["certificate_number"].help_text = "本单位内不能重复；尚未取得执法证的留空"
+        self.fields["user"].queryset = User.objects.filter(organization=self.organization, is_active=True).order_by(
+            "pk"
+        )
+
+    def clean_certificate_number(self) -> str:
+        return self.cleaned_data["certificate_number"].strip()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        number = cleaned.get("certificate_number")
+        start, end = cleaned.get("certificate_valid_from"), cleaned.get("certificate_valid_to")
+        if number:
+            for name, value in (("certificate_valid_from", start), ("certificate_valid_to", end)):
+                if value is None and name not in self.errors:
+                    self.add_error(name, "填写了执法证号，请同时填写执法证有效期。")
+        elif number == "" and (start or end):
+            self.add_error("certificate_number", "填写了执法证有效期，请同时填写执法证号。")
+        if start and end and end < start:
+            self.add_error("certificate_valid_to", "执法证有效期止不能早于有效期起。")
+        return cleaned
 
 
 class LedgerUploadForm(forms.Form):

@@ -8,9 +8,7 @@ statistics and the ledger export.
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
-from typing import Self
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -21,20 +19,20 @@ from django.utils import timezone
 
 from accounts.models import Department, Organization
 from accounts.scoping import OrgScopedQuerySet
+
+# These imports register the roster's and the procedure's models with this app; the names are re-exported.
+from inspections.procedure import periods
+from inspections.procedure.models import (  # noqa: F401
+    PROCEDURE_CONSTRAINTS,
+    CaseMeasure,
+    ExemptionListItem,
+    PenaltyProcedure,
+)
+from inspections.querysets import RecordQuerySet
+from inspections.roster.models import Officer
 from inspections.validators import validate_credit_code
 
 ZERO = Decimal("0")
-
-
-class RecordQuerySet(OrgScopedQuerySet):
-    def in_period(self, start: date | None, end: date | None) -> Self:
-        """Records whose period date (the model's ``PERIOD_DATE``) lies in [start, end], both inclusive."""
-        qs = self.alias(period_date=self.model.PERIOD_DATE)
-        if start is not None:
-            qs = qs.filter(period_date__gte=start)
-        if end is not None:
-            qs = qs.filter(period_date__lte=end)
-        return qs
 
 
 class PollutionSource(models.Model):
@@ -92,6 +90,7 @@ class Dispatch(models.Model):
     officer_users = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name="执法人员（本单位用户）", blank=True, related_name="dispatches"
     )
+    officers = models.ManyToManyField(Officer, verbose_name="执法人员（名录）", blank=True, related_name="dispatches")
     officer_names = models.CharField(
         "执法人员（其他）", max_length=300, blank=True, help_text="不是本系统用户的执法人员姓名，用顿号分隔"
     )
@@ -133,9 +132,10 @@ class Dispatch(models.Model):
         return self.number
 
     def officer_list(self) -> list[str]:
-        """Users first, then the other names, as the ledger's 执法人员 column lists them."""
+        """Roster officers first, then users, then the other names, as the ledger's 执法人员 column lists them."""
         # Sorted here (not in the query) so that a prefetched list and a fresh query agree.
-        names = [str(u) for u in sorted(self.officer_users.all(), key=lambda u: u.pk)]
+        names = [o.name for o in sorted(self.officers.all(), key=lambda o: o.pk)]
+        names += [n for n in (str(u) for u in sorted(self.officer_users.all(), key=lambda u: u.pk)) if n not in names]
         return names + [n for n in split_names(self.officer_names) if n not in names]
 
     @property
@@ -205,7 +205,7 @@ class PartyKind(models.TextChoices):
     NATURAL_PERSON = "natural_person", "自然人"
 
 
-class PenaltyCase(models.Model):
+class PenaltyCase(PenaltyProcedure):
     PartyKind = PartyKind
 
     class Outcome(models.TextChoices):
@@ -300,10 +300,19 @@ class PenaltyCase(models.Model):
                 name="case_fine_only_when_fined",
                 violation_error_message="处理结果为“罚款”时罚款金额须大于0，其他处理结果罚款金额须为0。",
             ),
+            *PROCEDURE_CONSTRAINTS,
         ]
 
     def __str__(self) -> str:
         return self.case_number
+
+    def statutory_periods(self) -> tuple[periods.Period, ...]:
+        return periods.case_periods(
+            filed_on=self.filed_on,
+            decided_on=self.decided_on,
+            delivered_on=self.delivered_on,
+            extension_days=self.extension_days,
+        )
 
 
 class Equipment(models.Model):

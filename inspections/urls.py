@@ -12,6 +12,8 @@ PREFIXES = {
     "source": "sources",
     "equipment": "equipment",
     "training": "trainings",
+    "officer": "officers",
+    "measure": "measures",
 }
 
 urlpatterns = [

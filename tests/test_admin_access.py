@@ -45,6 +45,7 @@ ADMIN_CHANGELISTS = {
     "axes.accessattempt",
     "disclosure.bureaucontact",
     "disclosure.calendarday",
+    "inspections.exemptionlistitem",
     "otp_totp.totpdevice",
 }
 # and the add pages he may open (the audit trail and the others are never added through the admin)
@@ -57,6 +58,7 @@ ADMIN_ADDS = {
     "assessment.system",
     "disclosure.bureaucontact",
     "disclosure.calendarday",
+    "inspections.exemptionlistitem",
 }
 # what the admin offers nobody, not even a superuser: records made by the system, never typed in
 NOBODY_ADDS = {
@@ -135,10 +137,12 @@ def test_every_registered_model_has_a_decision_for_the_admin_role(db):
         "django_tasks_database.dbtaskresult",
         "disclosure.penaltypublication",
         "disclosure.penaltywithdrawal",
+        "inspections.casemeasure",
         "inspections.dispatch",
         "inspections.equipment",
         "inspections.inspection",
         "inspections.ledgerimport",
+        "inspections.officer",
         "inspections.penaltycase",
         "inspections.pollutionsource",
         "inspections.training",

@@ -63,10 +63,12 @@ from assessment.standard_files import read_standard_file
 from disclosure import services as disclosure_services
 from disclosure.models import PenaltyPublication, PenaltyWithdrawal
 from inspections.models import (
+    CaseMeasure,
     Dispatch,
     Equipment,
     Inspection,
     LedgerImport,
+    Officer,
     PenaltyCase,
     PollutionSource,
     Training,
@@ -178,6 +180,8 @@ class Entry:
     # the public 执法公示 site names every district's bureau by design (its filter and its contact lines): there
     # the organisation's names are not a leak, everything else of the district still is
     public_names: bool = False
+    # what else of the district such a public page shows by design (执法主体与人员: the officers' names and 执法证号)
+    published: Callable[[District], list[str]] = lambda d: []
 
 
 def obj(getter: Callable[[District], object]) -> Args:
@@ -290,6 +294,14 @@ TABLE.update(
         "disclosure:penalty-csv": Entry(PUBLIC_READ, NOT_ALLOWED, target=None, public_names=True),
         "disclosure:penalty-json": Entry(PUBLIC_READ, NOT_ALLOWED, target=None, public_names=True),
         "disclosure:feed": Entry(PUBLIC_READ, NOT_ALLOWED, target=None, public_names=True),
+        "disclosure:enforcers": Entry(
+            PUBLIC_READ,
+            NOT_ALLOWED,
+            target="org",
+            query=lambda d: {"district": d.org.code},
+            public_names=True,
+            published=lambda d: [d.records["officer"].name, d.records["officer"].certificate_number],
+        ),
         "disclosure:desk": Entry(Rule(200, 200, 403, 403), everyone(405), target=None),
         "disclosure:case-publish": Entry(
             write(scorer=403, leader=200, reviewer=404),
@@ -311,9 +323,9 @@ TABLE.update(
     }
 )
 
-# The six kinds of enforcement record: list (district chosen by ?org=), create, edit, delete, and a detail page
+# The kinds of enforcement record: list (district chosen by ?org=), create, edit, delete, and a detail page
 # for some. Edit and delete look the record up through writable_by: the reviewer and the admin get 404.
-RECORD_KINDS = ("dispatch", "inspection", "case", "source", "equipment", "training")
+RECORD_KINDS = ("dispatch", "inspection", "case", "source", "equipment", "training", "officer", "measure")
 for _kind in RECORD_KINDS:
     _record = obj(lambda d, kind=_kind: d.records[kind])
     TABLE[f"inspections:{_kind}-list"] = Entry(read(admin=403), read(admin=403), target="org", query=by_org_code)
@@ -321,7 +333,7 @@ for _kind in RECORD_KINDS:
     TABLE[f"inspections:{_kind}-edit"] = Entry(write(reviewer=404), write(reviewer=404), args=_record)
     TABLE[f"inspections:{_kind}-delete"] = Entry(write(reviewer=404), write(reviewer=404), args=_record)
     TABLE[f"inspections:{_kind}-detail"] = Entry(read(admin=403), read(admin=403), args=_record)
-for _kind in ("inspection", "equipment", "training"):  # no detail page
+for _kind in ("inspection", "equipment", "training", "officer", "measure"):  # no detail page
     del TABLE[f"inspections:{_kind}-detail"]
 
 # Cases where the code's answer differs from what the issue demands: (url name[#label], role, target, method)
@@ -415,9 +427,13 @@ def build_district(org: Organization, scorer: User, leader: User, standard, tag:
         "source": source,
         "dispatch": dispatch,
         "inspection": make.inspection(DAY, dispatch=dispatch, source=source, findings=f"{tag}检查发现"),
-        "case": make.case(DAY, DAY, "fined", "909150", source=source, case_number=f"{tag}罚字1号"),
+        "case": (case := make.case(DAY, DAY, "fined", "909150", source=source, case_number=f"{tag}罚字1号")),
+        "measure": CaseMeasure.objects.create(
+            organization=org, case=case, kind=CaseMeasure.Kind.SEIZURE, started_on=DAY, note=f"{tag}查封"
+        ),
         "equipment": make.equipment(DAY, asset_number=f"{prefix}-MX-ZC", name=f"{tag}无人机"),
         "training": make.training(DAY, topic=f"{tag}培训"),
+        "officer": make.officer(f"{tag}执法员", certificate_number=f"{prefix}-MX-ZJ"),
     }
     PenaltyCase.objects.filter(pk=records["case"].pk).update(
         decision_document_number=f"{tag}决字1号", penalty_legal_basis=f"{tag}处罚依据"
@@ -478,7 +494,9 @@ STATE_MODELS = (
     PollutionSource,
     Dispatch,
     Inspection,
+    Officer,
     PenaltyCase,
+    CaseMeasure,
     Equipment,
     Training,
     LedgerImport,
@@ -636,11 +654,14 @@ def check_leaks(case: Case, response, districts: dict[str, District]) -> list[st
     for line in BOILERPLATE:
         text = text.replace(line, "")
     problems = []
-    public_names = entries(case.name)[0].public_names
+    entry = entries(case.name)[0]
     for target in foreign(case):
         district = districts[target]
-        markers = district.markers[2:] if public_names else district.markers  # [org.name, org.short_name, …]
-        problems += [f"shows {target}'s {m!r}" for m in markers if m in text]
+        markers = district.markers[2:] if entry.public_names else district.markers  # [org.name, org.short_name, …]
+        shown = text
+        for published in entry.published(district):
+            shown = shown.replace(published, "")
+        problems += [f"shows {target}'s {m!r}" for m in markers if m in shown]
         problems += [f"hands over {target}'s bytes {s[:30]!r}" for s in district.secrets if s in content]
     return problems
 

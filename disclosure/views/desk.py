@@ -27,10 +27,12 @@ def desk(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     today = timezone.localdate()
     org_id = request.user.organization_id
-    due_total, due = selectors.due_decisions(org_id, today=today)
+    due_total, _ = selectors.due_decisions(org_id, today=today, limit=0)
+    pending_total, pending = selectors.pending_decisions(org_id, today=today)
     context = {
         "due_total": due_total,
-        "due": due,
+        "pending_total": pending_total,
+        "pending": pending,
         "publications": selectors.desk_publications(org_id, today=today),
         "may_publish": policies.may_publish(request.user),
         "today": today,

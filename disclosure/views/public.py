@@ -87,3 +87,19 @@ def penalty_json(request: HttpRequest) -> HttpResponse:
 @public_view(DOWNLOAD_MAX_AGE)
 def penalty_feed(request: HttpRequest) -> HttpResponse:
     return PenaltyFeed()(request)
+
+
+@public_view()
+def enforcers(request: HttpRequest) -> HttpResponse:
+    """执法主体与人员 (三项制度: who enforces): one district's bureau and its certified officers."""
+    districts = selectors.districts()
+    code = str(request.GET.get("district", ""))[:40] or (districts[0].code if districts else "")
+    found = selectors.enforcers(code, today=timezone.localdate()) if code else None
+    if code and found is None:
+        raise Http404("没有这个区。")
+    context = {
+        "districts": districts,
+        "found": found,
+        **_site_context([found.organization.pk] if found else None),
+    }
+    return render(request, "disclosure/enforcers.html", context)

@@ -21,13 +21,24 @@ def make(changning) -> Make:
     return Make(changning)
 
 
-def test_the_desk_lists_overdue_decisions(client, alice, make):
+def test_the_desk_lists_every_pending_decision_with_its_deadline(client, alice, make):
     case = ready_case(make, decided=timezone.localdate() - timedelta(days=20))
+    fresh = ready_case(make, decided=timezone.localdate())
     client.force_login(alice)
     page = client.get(DESK)
     assert page.status_code == 200
-    assert case.case_number in page.content.decode() and "已逾期" in page.content.decode()
-    assert reverse("disclosure:case-publish", args=[case.pk]) not in page.content.decode()  # a scorer cannot
+    text = page.content.decode()
+    assert case.case_number in text and "已逾期" in text
+    assert fresh.case_number in text and "未到期" in text
+    assert "其中2个工作日内到期或已逾期 1 件" in text
+    assert reverse("disclosure:case-publish", args=[case.pk]) not in text  # a scorer cannot publish
+
+
+def test_the_leaders_home_page_warns_of_due_decisions(client, lea, make):
+    case = ready_case(make, decided=timezone.localdate() - timedelta(days=20))
+    client.force_login(lea)
+    section = client.get(reverse("home")).content.decode()
+    assert "执法公示" in section and case.case_number in section and "已逾期" in section
 
 
 def test_a_leader_publishes_from_the_desk(client, lea, make):

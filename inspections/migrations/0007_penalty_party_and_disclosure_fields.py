@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inspections', '0004_performance_indexes'),
+        ('inspections', '0006_penalty_procedure'),
     ]
 
     operations = [
