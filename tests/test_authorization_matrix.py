@@ -658,11 +658,11 @@ def check_leaks(case: Case, response, districts: dict[str, District]) -> list[st
     for target in foreign(case):
         district = districts[target]
         markers = district.markers[2:] if entry.public_names else district.markers  # [org.name, org.short_name, …]
-        shown = text
+        shown, handed = text, content
         for published in entry.published(district):
-            shown = shown.replace(published, "")
+            shown, handed = shown.replace(published, ""), handed.replace(published.encode(), b"")
         problems += [f"shows {target}'s {m!r}" for m in markers if m in shown]
-        problems += [f"hands over {target}'s bytes {s[:30]!r}" for s in district.secrets if s in content]
+        problems += [f"hands over {target}'s bytes {s[:30]!r}" for s in district.secrets if s in handed]
     return problems
 
 
