@@ -6,6 +6,7 @@ from django.utils import timezone
 from dashboard import charts, selectors
 from disclosure import policies as disclosure_policies
 from disclosure import selectors as disclosure_selectors
+from plans.selectors import dashboard_summary
 
 
 @login_required
@@ -28,6 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
         # 执法公示: decisions whose publication is due within 2 working days or overdue
         total, due = disclosure_selectors.due_decisions(user.organization_id, today=timezone.localdate(), limit=10)
         context["disclosure"] = {"total": total, "due": due}
+    context["plans"] = dashboard_summary(user, year=year)
     context["chart_data"] = charts.chart_data(leader=context.get("leader"), city=context.get("city"))
     return render(request, "dashboard/home.html", context)
 

@@ -29,6 +29,8 @@ from inspections.models import (
 )
 from inspections.procedure.models import CaseMeasure, ExemptionListItem
 from inspections.procedure.rules import procedure_problems
+from inspections.roster.attendance import AttendanceError, attendance_text, parse_attendance, unique_names
+from inspections.roster.models import DrillResult, TrainingAttendance
 from inspections.roster.selectors import officer_choices
 from inspections.validators import credit_code_problem, normalize_credit_code
 
@@ -315,10 +317,57 @@ class EquipmentForm(OrgRecordForm):
 
 class TrainingForm(OrgRecordForm):
     org_unique = ("held_on", "topic")
+    attendance = forms.CharField(
+        label="参训执法人员及学时",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="名录中的执法人员，用顿号分隔；学时与本次培训不同的写在姓名后，如“王强、李明 2”",
+    )
 
     class Meta:
         model = Training
-        fields = ["held_on", "topic", "category", "organiser", "attendees", "hours"]
+        fields = ["held_on", "topic", "category", "organiser", "attendees", "hours", "attendance"]
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            entries = [(a.officer.name, a.hours) for a in self.instance.attendance.select_related("officer")]
+            self.initial["attendance"] = attendance_text(entries, default_hours=self.instance.hours)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        hours = cleaned.get("hours")
+        if hours is None or "attendance" in self.errors:
+            return cleaned
+        try:
+            entries = parse_attendance(cleaned.get("attendance", ""), default_hours=hours)
+        except AttendanceError as exc:
+            self.add_error("attendance", str(exc))
+            return cleaned
+        roster = unique_names(Officer.objects.filter(organization=self.organization).values_list("pk", "name"))
+        unknown = [name for name, _ in entries if name not in roster]
+        if unknown:
+            self.add_error(
+                "attendance",
+                f"“{'、'.join(unknown)}”不在本单位执法人员名录中（或名录中有同名人员），请先在“执法人员”中登记。",
+            )
+        elif cleaned.get("attendees") is not None and len(entries) > cleaned["attendees"]:
+            self.add_error("attendees", f"列出了{len(entries)}名参训执法人员，多于参训人数{cleaned['attendees']}。")
+        self.attendance_entries = [(roster.get(name), hours) for name, hours in entries]
+        return cleaned
+
+    def save(self, commit: bool = True) -> Training:
+        training = super().save(commit)
+        # Called inside services.save_record's transaction: the list is replaced with the training, or not at all.
+        training.attendance.all().delete()
+        TrainingAttendance.objects.bulk_create(
+            [
+                TrainingAttendance(organization=self.organization, training=training, officer_id=pk, hours=hours)
+                for pk, hours in getattr(self, "attendance_entries", [])
+            ]
+        )
+        return training
 
 
 class CaseMeasureForm(OrgRecordForm):
@@ -348,6 +397,24 @@ class CaseMeasureForm(OrgRecordForm):
             self.add_error("ended_on", "结束日期不能早于开始日期。")
         if case and started and started < case.filed_on:
             self.add_error("started_on", f"开始日期不能早于该案立案日期{case.filed_on:%Y-%m-%d}。")
+        return cleaned
+
+
+class DrillResultForm(OrgRecordForm):
+    class Meta:
+        model = DrillResult
+        fields = ["held_on", "event", "level", "officer", "team", "placing", "award"]
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = officer_choices(self.organization)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not cleaned.get("officer") and not (cleaned.get("team") or "").strip() and "officer" not in self.errors:
+            self.add_error("officer", "请填写获奖的执法人员或团队。")
+        if cleaned.get("placing") is None and not (cleaned.get("award") or "").strip() and "placing" not in self.errors:
+            self.add_error("placing", "请填写名次或奖项。")
         return cleaned
 
 

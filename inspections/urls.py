@@ -14,6 +14,7 @@ PREFIXES = {
     "training": "trainings",
     "officer": "officers",
     "measure": "measures",
+    "drill": "drills",
 }
 
 urlpatterns = [

@@ -45,8 +45,12 @@ ADMIN_CHANGELISTS = {
     "axes.accessattempt",
     "disclosure.bureaucontact",
     "disclosure.calendarday",
+    "accounts.lockoutwindow",
     "inspections.exemptionlistitem",
     "otp_totp.totpdevice",
+    # the districts' 随机抽查事项清单 and the 回避 relations every draw honours (docs/plans.md)
+    "plans.checkitem",
+    "plans.officerrelation",
 }
 # and the add pages he may open (the audit trail and the others are never added through the admin)
 ADMIN_ADDS = {
@@ -58,10 +62,13 @@ ADMIN_ADDS = {
     "assessment.system",
     "disclosure.bureaucontact",
     "disclosure.calendarday",
+    "plans.checkitem",
+    "plans.officerrelation",
     "inspections.exemptionlistitem",
 }
 # what the admin offers nobody, not even a superuser: records made by the system, never typed in
 NOBODY_ADDS = {
+    "accounts.lockoutwindow",
     "assessment.selfassessment",
     "audit.auditevent",
     "axes.accessattempt",
@@ -71,6 +78,10 @@ NOBODY_ADDS = {
     # 执法公示: written by the leader's desk and the expiry command only (disclosure/services.py)
     "disclosure.penaltypublication",
     "disclosure.penaltywithdrawal",
+    # plans are made and draws run on the plans pages, never in the admin
+    "plans.annualplan",
+    "plans.monthlyplan",
+    "plans.draw",
 }
 
 
@@ -146,6 +157,9 @@ def test_every_registered_model_has_a_decision_for_the_admin_role(db):
         "inspections.penaltycase",
         "inspections.pollutionsource",
         "inspections.training",
+        "plans.annualplan",
+        "plans.monthlyplan",
+        "plans.draw",
     }
 
 

@@ -44,7 +44,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import Organization, User
-from assessment import services
+from assessment import scoring, services
 from assessment.models import (
     Evidence,
     Indicator,
@@ -65,6 +65,7 @@ from disclosure.models import PenaltyPublication, PenaltyWithdrawal
 from inspections.models import (
     CaseMeasure,
     Dispatch,
+    DrillResult,
     Equipment,
     Inspection,
     LedgerImport,
@@ -73,8 +74,10 @@ from inspections.models import (
     PollutionSource,
     Training,
 )
+from plans.models import AnnualPlan, Campaign, CheckItem, Draw, DrawTask, MonthlyPlan, SourceSupervision
 from tests.conftest import STANDARD_FILE
 from tests.inspections.records_helpers import Make
+from tests.plans.matrix_data import build_plans
 
 # --- expectations ------------------------------------------------------------------------------------
 
@@ -279,6 +282,16 @@ TABLE: dict[str, Entry | tuple[Entry, ...]] = {
     "audit:export-csv": Entry(
         read(scorer=403, admin=200, other=None), read(scorer=403, admin=200, other=None), "org", query=by_org_pk
     ),
+    # --- the municipal 复核, comparison and years (review app) ---
+    "review:sheet": Entry(read(), everyone(405), args=ASSESSMENT),
+    # the reviewer finds the assessment (a draft here) and is told it cannot be reviewed yet
+    "review:start": Entry(POST_ONLY, write(scorer=403, reviewer=OK), args=ASSESSMENT),
+    "review:save": Entry(POST_ONLY, write(scorer=403, reviewer=OK), args=ASSESSMENT),
+    "review:carry-forward": Entry(POST_ONLY, write(), args=ASSESSMENT),
+    "review:years": Entry(read(), everyone(405), args=ASSESSMENT),
+    # ranking districts against each other is the municipal bureau's alone
+    "review:comparison": Entry(Rule(403, 403, 403, 200), everyone(405), target=None),
+    "review:comparison-export": Entry(Rule(403, 403, 403, 200), everyone(405), target=None),
 }
 
 # 执法公示: the public site answers everyone alike and only reads (POST: 405); a withdrawn decision's page is gone
@@ -325,7 +338,7 @@ TABLE.update(
 
 # The kinds of enforcement record: list (district chosen by ?org=), create, edit, delete, and a detail page
 # for some. Edit and delete look the record up through writable_by: the reviewer and the admin get 404.
-RECORD_KINDS = ("dispatch", "inspection", "case", "source", "equipment", "training", "officer", "measure")
+RECORD_KINDS = ("dispatch", "inspection", "case", "source", "equipment", "training", "officer", "measure", "drill")
 for _kind in RECORD_KINDS:
     _record = obj(lambda d, kind=_kind: d.records[kind])
     TABLE[f"inspections:{_kind}-list"] = Entry(read(admin=403), read(admin=403), target="org", query=by_org_code)
@@ -333,8 +346,75 @@ for _kind in RECORD_KINDS:
     TABLE[f"inspections:{_kind}-edit"] = Entry(write(reviewer=404), write(reviewer=404), args=_record)
     TABLE[f"inspections:{_kind}-delete"] = Entry(write(reviewer=404), write(reviewer=404), args=_record)
     TABLE[f"inspections:{_kind}-detail"] = Entry(read(admin=403), read(admin=403), args=_record)
-for _kind in ("inspection", "equipment", "training", "officer", "measure"):  # no detail page
+for _kind in ("inspection", "equipment", "training", "officer", "measure", "drill"):  # no detail page
     del TABLE[f"inspections:{_kind}-detail"]
+
+
+# --- inspection plans and draws: staff draft and draw, leaders file and publish, the city acknowledges or returns;
+# the admin (管理员) keeps the item list in the admin and has no plans pages (403) ---
+def _plan(key: str) -> Args:
+    return obj(lambda d: d.records[key])
+
+
+PLAN_READ = read(admin=403)
+PLAN_WRITE = write(admin=403)
+CITY_STEP = Rule(403, 403, 403, OK)
+ANNUAL_DATA = {
+    "year": "2099",
+    "rate_key": "25",
+    "period_key": "quarter",
+    "rate_general": "5",
+    "period_general": "year",
+    "rate_special": "25",
+    "period_special": "quarter",
+}
+TABLE.update(
+    {
+        "plans:index": Entry(PLAN_READ, PLAN_READ, target="org", query=by_org_code),
+        "plans:annual-create": Entry(
+            Rule(200, 403, 403, 403), Rule(OK, 403, 403, 403), target=None, data=lambda d: ANNUAL_DATA
+        ),
+        "plans:annual-detail": Entry(PLAN_READ, PLAN_READ, args=_plan("annual_plan")),
+        "plans:annual-edit": Entry(
+            write(admin=403), PLAN_WRITE, args=_plan("annual_plan"), data=lambda d: {**ANNUAL_DATA, "year": "2024"}
+        ),
+        "plans:campaign-add": Entry(
+            POST_ONLY,
+            PLAN_WRITE,
+            args=_plan("annual_plan"),
+            data=lambda d: {"name": "越权专项", "starts_on": "2024-06-01", "ends_on": "2024-06-30"},
+        ),
+        "plans:monthly-create": Entry(
+            PLAN_WRITE, PLAN_WRITE, args=_plan("annual_plan"), data=lambda d: {"month": "9", "team_size": "2"}
+        ),
+        "plans:monthly-detail": Entry(PLAN_READ, PLAN_READ, args=_plan("plan_drawn")),
+        "plans:monthly-edit": Entry(
+            PLAN_WRITE, PLAN_WRITE, args=_plan("plan_draft"), data=lambda d: {"month": "1", "quota_key": "9"}
+        ),
+        "plans:monthly-file": Entry(POST_ONLY, write(scorer=403, leader=OK, admin=403), args=_plan("plan_draft")),
+        "plans:monthly-acknowledge": Entry(POST_ONLY, CITY_STEP, args=_plan("plan_filed")),
+        "plans:monthly-return": Entry(
+            POST_ONLY, CITY_STEP, args=_plan("plan_filed"), data=lambda d: {"reason": "越权退回"}
+        ),
+        "plans:monthly-publish": Entry(
+            POST_ONLY, write(scorer=403, leader=OK, admin=403), args=_plan("plan_acknowledged")
+        ),
+        "plans:seed": Entry(POST_ONLY, PLAN_WRITE, args=_plan("plan_acknowledged"), data=lambda d: {"seed": "3000"}),
+        "plans:draw-run": Entry(POST_ONLY, PLAN_WRITE, args=_plan("plan_acknowledged")),
+        "plans:draw-detail": Entry(PLAN_READ, PLAN_READ, args=_plan("draw")),
+        "plans:redraw": Entry(POST_ONLY, PLAN_WRITE, args=_plan("draw"), data=lambda d: {"reason": "越权重抽"}),
+        "plans:draw-pdf": Entry(PLAN_READ, PLAN_READ, args=_plan("draw")),
+        "plans:draw-xlsx": Entry(PLAN_READ, PLAN_READ, args=_plan("draw")),
+        "plans:draw-json": Entry(PLAN_READ, PLAN_READ, args=_plan("draw")),
+        # every district's plans for the city, a district's own for its users
+        "plans:filings": Entry(Rule(200, 200, 403, 200), Rule(200, 200, 403, 200), target=None),
+        "plans:sources": Entry(PLAN_READ, PLAN_READ, target="org", query=by_org_code),
+        "plans:categories-import": Entry(Rule(200, 403, 403, 403), Rule(OK, 403, 403, 403), target=None),
+        "plans:categories-template": Entry(Rule(200, 200, 403, 200), Rule(200, 200, 403, 200), target=None),
+        "plans:items": Entry(PLAN_READ, PLAN_READ, target="org", query=by_org_code),
+        "plans:figures": Entry(PLAN_READ, PLAN_READ, target="org", query=by_org_code),
+    }
+)
 
 # Cases where the code's answer differs from what the issue demands: (url name[#label], role, target, method)
 # → (the answer the issue demands, reason). Empty when the code does what the issue asks.
@@ -399,7 +479,7 @@ def build_district(org: Organization, scorer: User, leader: User, standard, tag:
         assessment=assessment,
         indicator=indicator,
         user=scorer,
-        value=services.scoring.parse_score("4", indicator.max_score),
+        value=scoring.parse_score("4", indicator.max_score),
         justification=f"{tag}说明",
         new_evidence=[SimpleUploadedFile(f"{tag}佐证.pdf", evidence_bytes, content_type="application/pdf")],
     )
@@ -433,7 +513,10 @@ def build_district(org: Organization, scorer: User, leader: User, standard, tag:
         ),
         "equipment": make.equipment(DAY, asset_number=f"{prefix}-MX-ZC", name=f"{tag}无人机"),
         "training": make.training(DAY, topic=f"{tag}培训"),
-        "officer": make.officer(f"{tag}执法员", certificate_number=f"{prefix}-MX-ZJ"),
+        "officer": (officer := make.officer(f"{tag}执法员", certificate_number=f"{prefix}-MX-ZJ")),
+        "drill": DrillResult.objects.create(
+            organization=org, held_on=DAY, event=f"{tag}练兵", level="district", officer=officer, placing=1
+        ),
     }
     PenaltyCase.objects.filter(pk=records["case"].pk).update(
         decision_document_number=f"{tag}决字1号", penalty_legal_basis=f"{tag}处罚依据"
@@ -442,6 +525,7 @@ def build_district(org: Organization, scorer: User, leader: User, standard, tag:
     disclosure_services.withdraw_for_credit_repair(
         publication=publication, user=leader, grounds=f"{tag}信用修复", applied_on=timezone.localdate()
     )
+    records.update(build_plans(org, make, tag, prefix))
     ledger_job = LedgerImport.objects.create(
         organization=org,
         created_by=scorer,
@@ -497,11 +581,19 @@ STATE_MODELS = (
     Officer,
     PenaltyCase,
     CaseMeasure,
+    DrillResult,
     Equipment,
     Training,
     LedgerImport,
     PenaltyPublication,
     PenaltyWithdrawal,
+    CheckItem,
+    SourceSupervision,
+    AnnualPlan,
+    Campaign,
+    MonthlyPlan,
+    Draw,
+    DrawTask,
 )
 
 

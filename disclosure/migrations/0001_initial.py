@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_user_password_changed_at'),
-        ('inspections', '0007_penalty_party_and_disclosure_fields'),
+        ('inspections', '0008_penalty_party_and_disclosure_fields'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -17,6 +17,7 @@ from inspections import filters, forms
 from inspections.models import (
     CaseMeasure,
     Dispatch,
+    DrillResult,
     Equipment,
     Inspection,
     Officer,
@@ -63,6 +64,7 @@ KINDS: dict[str, RecordKind] = {
         RecordKind("training", Training, forms.TrainingForm, filters.TrainingFilter),
         RecordKind("officer", Officer, forms.OfficerForm, filters.OfficerFilter),
         RecordKind("measure", CaseMeasure, forms.CaseMeasureForm, filters.CaseMeasureFilter),
+        RecordKind("drill", DrillResult, forms.DrillResultForm, filters.DrillResultFilter),
     )
 }
 
@@ -77,6 +79,7 @@ TABS = [
     ("equipment-list", "执法装备"),
     ("training-list", "培训记录"),
     ("officer-list", "执法人员"),
+    ("drill-list", "执法大练兵"),
     ("import", "台账导入"),
 ]
 

@@ -57,9 +57,11 @@ def sign_in(username: str, password: str = PASSWORD) -> tuple[Client, object]:
 # --- who -------------------------------------------------------------------------------------------------
 
 
-def test_leaders_admins_and_staff_need_the_second_factor_others_do_not(alice, lea, bob, bella, rita, adam, city):
-    assert [needs_second_factor(u) for u in (lea, bella, adam)] == [True, True, True]
-    assert [needs_second_factor(u) for u in (alice, bob, rita)] == [False, False, False]
+def test_leaders_admins_reviewers_and_staff_need_the_second_factor_others_do_not(
+    alice, lea, bob, bella, rita, adam, city
+):
+    assert [needs_second_factor(u) for u in (lea, bella, adam, rita)] == [True, True, True, True]
+    assert [needs_second_factor(u) for u in (alice, bob)] == [False, False]
     staff = make_user("ed", city, None)
     staff.is_staff = True
     assert needs_second_factor(staff)
@@ -74,10 +76,9 @@ def test_the_roles_that_need_it_hold_one_of_its_permissions_and_the_others_none(
             )
         }
 
-    for role in (roles.LEADER, roles.ADMIN):
+    for role in (roles.LEADER, roles.ADMIN, roles.MUNICIPAL_REVIEWER):
         assert permissions(role) & SECOND_FACTOR_PERMISSIONS, role
-    for role in (roles.SCORER, roles.MUNICIPAL_REVIEWER):
-        assert not permissions(role) & SECOND_FACTOR_PERMISSIONS, role
+    assert not permissions(roles.SCORER) & SECOND_FACTOR_PERMISSIONS
 
 
 @pytest.fixture
@@ -267,11 +268,16 @@ def test_the_demo_command_prints_the_code_of_the_demo_secret_only(lea, alice):
             call_command("demo_totp", username, stdout=io.StringIO())
 
 
-def test_seed_demo_gives_the_demo_leaders_and_admin_the_demo_authenticator(db, settings, tmp_path):
+def test_seed_demo_gives_the_demo_leaders_admin_and_reviewer_the_demo_authenticator(db, settings, tmp_path):
     call_command("seed_demo", stdout=io.StringIO())
     call_command("seed_demo", stdout=io.StringIO())  # idempotent
     devices = TOTPDevice.objects.filter(key=DEMO_TOTP_KEY, confirmed=True)
-    assert sorted(devices.values_list("user__username", flat=True)) == ["admin", "changning_leader", "xuhui_leader"]
+    assert sorted(devices.values_list("user__username", flat=True)) == [
+        "admin",
+        "changning_leader",
+        "city_reviewer",
+        "xuhui_leader",
+    ]
 
     browser, response = sign_in("changning_leader", "Demo@2024cn")
     out = io.StringIO()
@@ -279,3 +285,11 @@ def test_seed_demo_gives_the_demo_leaders_and_admin_the_demo_authenticator(db, s
     verified = browser.post(response["Location"], {"token": out.getvalue().strip()})
     assert verified.status_code == 302
     assert browser.get(PAGE).status_code == 200
+
+
+def test_the_municipal_reviewer_reaches_no_district_data_with_a_password_alone(rita):
+    browser, response = sign_in("rita")
+    assert response["Location"].startswith(VERIFY)
+    for page in ("/assessments/", "/audit/", "/records/sources/"):
+        refused = browser.get(page)
+        assert refused.status_code == 302 and refused["Location"].startswith(VERIFY), page

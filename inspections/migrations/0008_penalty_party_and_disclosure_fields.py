@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inspections', '0006_penalty_procedure'),
+        ('inspections', '0007_training_attendance_and_drills'),
     ]
 
     operations = [
