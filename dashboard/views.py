@@ -3,7 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from dashboard import charts, selectors
+from dashboard import cache, charts, selectors
 from disclosure import policies as disclosure_policies
 from disclosure import selectors as disclosure_selectors
 from plans.selectors import dashboard_summary
@@ -20,9 +20,9 @@ def home(request: HttpRequest) -> HttpResponse:
     if roles.scorer and user.organization_id:
         context["staff"] = selectors.staff_overview(user)
     if roles.leader and user.organization_id:
-        context["leader"] = selectors.leader_overview(user, year=year)
+        context["leader"] = cache.leader_overview(user, year=year)
     if roles.city:
-        context["city"] = selectors.city_overview(user, year=year)
+        context["city"] = cache.city_overview(user, year=year)
     if roles.admin:
         context["standards"] = selectors.standards_overview()
     if disclosure_policies.may_view_desk(user):

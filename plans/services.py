@@ -251,6 +251,24 @@ def draw_seed(plan: MonthlyPlan, number: int) -> str:
     return f"{plan.organization.code}/{plan.year}-{plan.month:02d}/plan-{plan.pk}/draw-{number}/{plan.seed}"
 
 
+def _taken_in_period(plan: MonthlyPlan, start: date, end: date) -> set[str]:
+    """Sources checked in [start, end], or drawn there by another plan's current draw: not drawn again."""
+    checked = Inspection.objects.filter(organization=plan.organization, inspected_on__range=(start, end)).values_list(
+        "source__credit_code", flat=True
+    )
+    drawn = (
+        DrawTask.objects.filter(
+            organization=plan.organization,
+            draw__replaced_by__isnull=True,
+            draw__plan__annual_plan__year=plan.year,
+            draw__plan__month__range=(start.month, end.month),
+        )
+        .exclude(draw__plan=plan)
+        .values_list("source__credit_code", flat=True)
+    )
+    return set(checked) | set(drawn)
+
+
 def build_input(plan: MonthlyPlan, *, seed: str) -> tuple[pure.DrawInput, dict]:
     """The draw's inputs from the database, and the names of every key for the printed record."""
     org = plan.organization
@@ -264,28 +282,17 @@ def build_input(plan: MonthlyPlan, *, seed: str) -> tuple[pure.DrawInput, dict]:
             organization=org, supervision__positive_from__lte=plan.ends_on, supervision__positive_to__gte=plan.starts_on
         ).values_list("credit_code", flat=True)
     )
-    eligible, excluded = {}, {}
+    eligible, excluded, taken = {}, {}, {}
     for category in CATEGORIES:
         start, end = category_period(plan.annual_plan, category, plan.month)
-        checked = set(
-            Inspection.objects.filter(organization=org, inspected_on__range=(start, end)).values_list(
-                "source__credit_code", flat=True
-            )
-        )
-        drawn = set(
-            DrawTask.objects.filter(
-                organization=org,
-                draw__replaced_by__isnull=True,
-                draw__plan__annual_plan__year=plan.year,
-                draw__plan__month__range=(start.month, end.month),
-            )
-            .exclude(draw__plan=plan)
-            .values_list("source__credit_code", flat=True)
-        )
-        eligible[category] = pure.eligible(sources[category], positive_list=positive, checked_in_period=checked | drawn)
-        excluded[category] = {
-            "positive": len(positive & set(sources[category])),
-            "checked": len((checked | drawn) & set(sources[category])),
+        if (start, end) not in taken:
+            taken[(start, end)] = _taken_in_period(plan, start, end)
+        checked = taken[(start, end)]
+        eligible[category] = pure.eligible(sources[category], positive_list=positive, checked_in_period=checked)
+        mine = set(sources[category])
+        excluded[pure.CATEGORY_LABELS[category]] = {
+            "positive": len(positive & mine),
+            "checked": len(checked & mine),
         }
     items = {c: tuple(i.code for i in plan.items.all() if i.active and i.applies_to(c)) for c in CATEGORIES}
     officers = certified_in_post(organization=org, starts_on=plan.starts_on, ends_on=plan.ends_on)

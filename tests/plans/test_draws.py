@@ -58,7 +58,7 @@ def test_positive_list_and_already_checked_sources_are_not_drawn(changning, make
     draw = services.run_draw(user=alice, plan=plan)
     drawn = set(draw.tasks.values_list("source_id", flat=True))
     assert drawn == {s.pk for s in keys[2:]}
-    assert draw.labels["excluded"]["key"] == {"positive": 1, "checked": 1}
+    assert draw.labels["excluded"]["重点监管对象"] == {"positive": 1, "checked": 1}
 
 
 def test_a_category_with_too_few_sources_is_refused_and_nothing_is_written(client, changning, make, alice):
@@ -182,3 +182,16 @@ def test_it_checks_ownership(client, bob, plan, alice):
     for name in ("draw-detail", "draw-pdf", "draw-xlsx", "draw-json"):
         assert client.get(reverse(f"plans:{name}", args=[draw.pk])).status_code == 404
     assert Draw.objects.count() == 1
+
+
+def test_sources_drawn_by_another_plan_of_the_period_are_not_drawn_again(changning, make, alice):
+    march = helpers.ready(changning, make, quota_key=3, quota_general=0)
+    first = set(services.run_draw(user=alice, plan=march).tasks.values_list("source__credit_code", flat=True))
+    february = helpers.monthly(
+        changning, 2, plan=march.annual_plan, status=MonthlyPlan.Status.ACKNOWLEDGED, quota_key=3, quota_general=0
+    )
+    february.seed = "y"
+    february.save()
+    second = services.run_draw(user=alice, plan=february)
+    assert not first & set(second.inputs["sources"]["key"])  # the same quarter: 重点 rates count per quarter
+    assert len(second.inputs["sources"]["key"]) == 3
