@@ -146,3 +146,24 @@ def test_the_date_is_four_characters_in_and_the_issuer_centred_over_it(document)
     assert near(date.y_min - issuer.y_min, PITCH)
     # The signature page carries body text: the seal never stands on a page of its own.
     assert document.body[-1].page == document.signature_page
+
+
+def test_the_rules_hold_wherever_numbers_and_punctuation_fall(demo, tmp_path):
+    """The demo's text breaks in one way; this body puts a number, its unit and closing punctuation at every
+    position of the line, so each rule meets every case."""
+    phrase = "共检查1062户次，罚款90.915万元；“构建执法制度体系”得分为15分）。"
+    body = "\n\n".join("试" * shift + phrase * 3 for shift in range(28))
+    section = demo.report.sections.order_by("order").first()
+    demo.report.sections.exclude(pk=section.pk).delete()
+    type(section).objects.filter(pk=section.pk).update(body=body)
+    document = read(pdf_file(tmp_path, build_report_pdf(demo.report)))
+    lines = [*document.body, *document.note]
+    assert len(lines) > 100
+    full = [a for a, b in itertools.pairwise(document.body) if near(b.x_min, LEFT, 0.5)]
+    assert [(a.page, a.text) for a in full if not near(a.x_max, RIGHT)] == []
+    assert [line.text for line in lines if line.text[0] in CLOSING] == []
+    assert [
+        (a.text[-4:], b.text[:4])
+        for a, b in itertools.pairwise(lines)
+        if a.text[-1].isdigit() and (b.text[0] in UNIT_STARTS or b.text[0].isdigit() or b.text[0] in ".-")
+    ] == []
