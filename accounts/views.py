@@ -66,7 +66,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     next_url = _next_url(request)
     user = request.user
     if otp.is_verified(user) or not otp.needs_second_factor(user):
-        return redirect(next_url)
+        return HttpResponseRedirect(next_url)
     if otp.confirmed_device(user) is None:
         return redirect(_with_next("accounts:otp-setup", next_url))
 
@@ -75,7 +75,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         check = services.check_totp(user=user, token=form.cleaned_data["token"])
         if check.device is not None:
             _second_factor_passed(request, check.device)
-            return redirect(next_url)
+            return HttpResponseRedirect(next_url)
         form.add_error("token", check.error)
     return render(request, "accounts/otp_verify.html", {"form": form, "next": next_url})
 
@@ -86,7 +86,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     next_url = _next_url(request)
     user = request.user
     if not otp.needs_second_factor(user):
-        return redirect(next_url)
+        return HttpResponseRedirect(next_url)
     if otp.confirmed_device(user) is not None:
         # a password alone must not be able to replace the second factor: re-enrolment needs an admin to
         # delete the old device first (README "身份鉴别")
@@ -99,7 +99,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         if check.device is not None:
             _second_factor_passed(request, check.device)
             messages.success(request, "已绑定身份验证器。以后每次登录都需输入其上显示的验证码。")
-            return redirect(next_url)
+            return HttpResponseRedirect(next_url)
         form.add_error("token", check.error)
     context = {
         "form": form,

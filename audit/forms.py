@@ -5,6 +5,7 @@ from django import forms
 from accounts.models import Organization
 from audit.models import AuditEvent
 from audit.selectors import Filters, object_type_choices
+from changning_enforce.validators import PeriodDateField
 
 
 def _date_input() -> forms.DateInput:
@@ -12,8 +13,8 @@ def _date_input() -> forms.DateInput:
 
 
 class EventFilterForm(forms.Form):
-    start = forms.DateField(label="起始日期", required=False, widget=_date_input())
-    end = forms.DateField(label="截止日期", required=False, widget=_date_input())
+    start = PeriodDateField(label="起始日期", required=False, widget=_date_input())
+    end = PeriodDateField(label="截止日期", required=False, widget=_date_input())
     action = forms.ChoiceField(label="操作", required=False)
     actor = forms.CharField(label="操作人", required=False, max_length=100, help_text="姓名或用户名的一部分")
     organization = forms.ModelChoiceField(label="机构", required=False, queryset=Organization.objects.none())

@@ -30,3 +30,20 @@ class DatabaseUnavailableMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         return database_unavailable_response() if is_database_unavailable(exception) else None
+
+
+class RefuseNulMiddleware:
+    """A NUL character in a query parameter is refused with 400: no text the product stores or looks up can
+    hold one (PostgreSQL refuses it in any string), so it only ever reaches a view as a probe."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.META.get("QUERY_STRING", "") or any(
+            "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
+        ):
+            return HttpResponse(
+                "请求参数中含有不允许的字符（NUL）。", status=400, content_type="text/plain; charset=utf-8"
+            )
+        return self.get_response(request)

@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # a NUL in a query parameter is a 400 before any view can pass it to the database
+    "changning_enforce.middleware.RefuseNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     # the client's address for the audit trail, before anything that can log in or out (audit/context.py)
     "audit.middleware.AuditContextMiddleware",

@@ -11,6 +11,7 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 
 from accounts.models import Department, Organization, User
+from changning_enforce.validators import PeriodDateField, check_period
 from inspections.models import Dispatch, Equipment, Inspection, Officer, PenaltyCase, PollutionSource, Training
 from inspections.procedure.models import CaseMeasure
 from inspections.roster.models import EXPIRY_WARNING_DAYS, DrillResult
@@ -25,8 +26,8 @@ def _blank(choices: list[tuple[str, str]], label: str = "全部") -> list[tuple[
 class RecordFilter(forms.Form):
     has_period = True
 
-    start = forms.DateField(label="起始日期", required=False, widget=DATE_INPUT)
-    end = forms.DateField(label="截止日期", required=False, widget=DATE_INPUT)
+    start = PeriodDateField(label="起始日期", required=False, widget=DATE_INPUT)
+    end = PeriodDateField(label="截止日期", required=False, widget=DATE_INPUT)
 
     def __init__(self, data: Any, *, organization: Organization, organizations: list[Organization]):
         super().__init__(data)
@@ -55,9 +56,7 @@ class RecordFilter(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and start > end:
-            raise forms.ValidationError("起始日期不能晚于截止日期。")
+        check_period(cleaned.get("start"), cleaned.get("end"))
         return cleaned
 
     def apply(self, qs: QuerySet) -> QuerySet:
@@ -261,14 +260,10 @@ class OfficerFilter(RecordFilter):
 class PeriodForm(forms.Form):
     """The statistics page's period (and organisation for the city reviewer)."""
 
-    start = forms.DateField(label="起始日期", widget=DATE_INPUT, error_messages={"required": "请填写起始日期。"})
-    end = forms.DateField(label="截止日期", widget=DATE_INPUT, error_messages={"required": "请填写截止日期。"})
+    start = PeriodDateField(label="起始日期", widget=DATE_INPUT, error_messages={"required": "请填写起始日期。"})
+    end = PeriodDateField(label="截止日期", widget=DATE_INPUT, error_messages={"required": "请填写截止日期。"})
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and start > end:
-            raise forms.ValidationError("起始日期不能晚于截止日期。")
-        if start and end and (end - start).days > 366 * 10:
-            raise forms.ValidationError("统计期间不能超过十年。")
+        check_period(cleaned.get("start"), cleaned.get("end"))
         return cleaned

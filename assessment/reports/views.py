@@ -26,6 +26,11 @@ PDF = "application/pdf"
 VERIFY_MAX_BYTES = 20 * 1024 * 1024
 
 
+def _job_id(request: HttpRequest) -> int:
+    value = request.GET.get("job", "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else 0
+
+
 def _get_report(request: HttpRequest, pk: int) -> Report:
     reports = Report.objects.for_user(request.user).select_related("organization", "assessment")
     return get_object_or_404(reports, pk=pk)
@@ -62,7 +67,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "versions": report.versions.select_related("signed_by").order_by("-version"),
             "can_edit": own and user.has_perm(services.EDIT_PERMISSION) and report.is_editable,
             "can_sign": own and user.has_perm(services.SIGN_PERMISSION),
-            "job": ReportJob.objects.for_user(user).filter(report=report, pk=request.GET.get("job") or 0).first(),
+            # ?job= comes from our redirect; anything else in it (a letter, a huge number) shows no job
+            "job": ReportJob.objects.for_user(user).filter(report=report, pk=_job_id(request)).first(),
         },
     )
 

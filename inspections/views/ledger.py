@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from changning_enforce.http import XLSX_MIME, attachment_response
+from changning_enforce.validators import PeriodDateField, check_period
 from inspections import services
 from inspections.exports import export_filenames, ledger_export
 from inspections.forms import LedgerUploadForm
@@ -27,8 +28,13 @@ ERRORS_ON_PAGE = 200
 
 
 class ExportPeriod(django_forms.Form):
-    start = django_forms.DateField(required=False)
-    end = django_forms.DateField(required=False)
+    start = PeriodDateField(required=False)
+    end = PeriodDateField(required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        check_period(cleaned.get("start"), cleaned.get("end"))
+        return cleaned
 
 
 @login_required
@@ -37,8 +43,11 @@ def ledger_export_view(request: HttpRequest) -> HttpResponse:
     organization, _ = chosen_organization(request)
     period = ExportPeriod(request.GET)
     if not period.is_valid():
+        problems = "；".join(e for errors in period.errors.values() for e in errors)
         return HttpResponse(
-            "导出期间的日期格式不正确，应为 YYYY-MM-DD。", status=400, content_type="text/plain; charset=utf-8"
+            f"导出期间不正确（日期格式应为 YYYY-MM-DD）：{problems}",
+            status=400,
+            content_type="text/plain; charset=utf-8",
         )
     start, end = period.cleaned_data["start"], period.cleaned_data["end"]
     filename, ascii_name = export_filenames(organization, start, end)
