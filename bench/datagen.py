@@ -493,6 +493,17 @@ def _year_of_cases(
                 rng.choice(district.sources),
                 1,
                 _entered(filed, rng),
+                # the procedure's columns that hold a value even when not given (docs/records.md)
+                False,
+                "",
+                False,
+                False,
+                0,
+                "",
+                0,
+                0,
+                {"exempted": "first_minor", "not_penalised": "no_harm"}.get(outcome, ""),
+                "",
             )
         )
     copy_rows(
@@ -512,6 +523,16 @@ def _year_of_cases(
             "source_id",
             "version",
             "created_at",
+            "is_major",
+            "legal_reviewer",
+            "statement_made",
+            "hearing_requested",
+            "extension_days",
+            "extension_reason",
+            "paid_yuan",
+            "surcharge_yuan",
+            "exemption_ground",
+            "transferred_to",
         ),
         rows,
     )

@@ -17,13 +17,15 @@ from django.db.models.functions import TruncMonth
 
 from accounts.models import Organization, User
 from accounts.scoping import can_view_all_organizations
-from inspections.ledger.layout import CASES, DISPATCHES, EQUIPMENT, INSPECTIONS, TRAININGS
+from inspections.ledger.layout import CASES, DISPATCHES, EQUIPMENT, INSPECTIONS, OFFICERS, PROCEDURE_FIELDS, TRAININGS
+from inspections.ledger.procedure_columns import procedure_export_values
 from inspections.models import (
     ZERO,
     CaseMeasure,
     Dispatch,
     DrillResult,
     Equipment,
+    ExemptionListItem,
     Inspection,
     Officer,
     PenaltyCase,
@@ -376,6 +378,8 @@ def ledger_rows(*, organization: Organization, start: date | None, end: date | N
         CASES.title: _case_rows(_records(PenaltyCase, organization, start, end)),
         EQUIPMENT.title: _equipment_rows(_records(Equipment, organization, start, end)),
         TRAININGS.title: _training_rows(_records(Training, organization, start, end)),
+        # the roster has no period: every export carries it, so that the dispatches' names match on import
+        OFFICERS.title: _officer_rows(organization),
     }
 
 
@@ -423,7 +427,8 @@ def _inspection_rows(inspections: QuerySet) -> Iterator[tuple]:
 
 def _case_rows(cases: QuerySet) -> Iterator[tuple]:
     outcomes = _label(Outcome.choices)
-    rows = cases.order_by("filed_on", "case_number").values_list(
+    item_codes = dict(ExemptionListItem.objects.values_list("pk", "code"))
+    first = (
         "case_number",
         "source__name",
         "source__credit_code",
@@ -434,19 +439,31 @@ def _case_rows(cases: QuerySet) -> Iterator[tuple]:
         "fine_yuan",
         "transferred_to_police",
     )
-    for number, name, code, violation, filed, decided, outcome, fine, transferred in rows.iterator(chunk_size=2000):
-        fined = outcome == Outcome.FINED
+    rows = cases.order_by("filed_on", "case_number").values(*first, *PROCEDURE_FIELDS.values())
+    for case in rows.iterator(chunk_size=2000):
+        outcome = case["outcome"]
         yield (
-            number,
-            name,
-            code,
-            violation,
-            filed,
-            decided,
+            *(case[f] for f in first[:6]),
             outcomes[outcome] if outcome else None,
-            fine if fined else None,
-            transferred,
+            case["fine_yuan"] if outcome == Outcome.FINED else None,
+            case["transferred_to_police"],
+            *procedure_export_values(case, item_codes),
         )
+
+
+def _officer_rows(organization: Organization) -> Iterator[tuple]:
+    """The roster's officers with a certificate (the sheet's key); those without one are kept on the page."""
+    statuses = _label(Officer.Status.choices)
+    rows = (
+        Officer.objects.filter(organization=organization)
+        .exclude(certificate_number="")
+        .order_by("name", "certificate_number")
+        .values_list(
+            "name", "department__name", "certificate_number", "certificate_valid_from", "certificate_valid_to", "status"
+        )
+    )
+    for name, department, number, start, end, status in rows.iterator(chunk_size=2000):
+        yield (name, department, number, start, end, statuses[status])
 
 
 def _equipment_rows(equipment: QuerySet) -> Iterator[tuple]:

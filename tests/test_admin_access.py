@@ -55,6 +55,7 @@ ADMIN_ADDS = {
     "assessment.signingcredential",
     "assessment.standard",
     "assessment.system",
+    "inspections.equipmentrequirement",
     "inspections.exemptionlistitem",
 }
 # what the admin offers nobody, not even a superuser: records made by the system, never typed in
