@@ -44,6 +44,7 @@ ADMIN_CHANGELISTS = {
     "audit.auditevent",
     "axes.accessattempt",
     "accounts.lockoutwindow",
+    "inspections.equipmentrequirement",
     "inspections.exemptionlistitem",
     "otp_totp.totpdevice",
 }
