@@ -493,48 +493,30 @@ def _year_of_cases(
                 rng.choice(district.sources),
                 1,
                 _entered(filed, rng),
-                # the procedure's columns that hold a value even when not given (docs/records.md)
-                False,
-                "",
-                False,
-                False,
-                0,
-                "",
-                0,
-                0,
-                {"exempted": "first_minor", "not_penalised": "no_harm"}.get(outcome, ""),
-                "",
             )
         )
+    listed = (
+        "id",
+        "organization_id",
+        "case_number",
+        "violation_type",
+        "filed_on",
+        "decided_on",
+        "closed_on",
+        "outcome",
+        "fine_yuan",
+        "transferred_to_police",
+        "department_id",
+        "source_id",
+        "version",
+        "created_at",
+    )
+    # the procedure and 执法公示 columns this generator does not fill: their model defaults ("" for text; COPY knows none)
+    extra = [f for f in PenaltyCase._meta.concrete_fields if f.column not in listed and not f.null]
     copy_rows(
         PenaltyCase._meta.db_table,
-        (
-            "id",
-            "organization_id",
-            "case_number",
-            "violation_type",
-            "filed_on",
-            "decided_on",
-            "closed_on",
-            "outcome",
-            "fine_yuan",
-            "transferred_to_police",
-            "department_id",
-            "source_id",
-            "version",
-            "created_at",
-            "is_major",
-            "legal_reviewer",
-            "statement_made",
-            "hearing_requested",
-            "extension_days",
-            "extension_reason",
-            "paid_yuan",
-            "surcharge_yuan",
-            "exemption_ground",
-            "transferred_to",
-        ),
-        rows,
+        (*listed, *(f.column for f in extra)),
+        [(*row, *(f.get_default() for f in extra)) for row in rows],
     )
     return len(rows)
 

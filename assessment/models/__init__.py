@@ -1,10 +1,3 @@
-from assessment.models.report import (
-    IssuedReport,
-    Report,
-    ReportJob,
-    ReportSection,
-    SigningCredential,
-)
 from assessment.models.selfassessment import (
     Evidence,
     RuleCount,
@@ -13,10 +6,18 @@ from assessment.models.selfassessment import (
     WorkflowEvent,
     evidence_upload_to,
 )
-from assessment.models.standard import Indicator, RuleItem, Standard, System
+from assessment.models.standard import Grade, Indicator, RuleItem, Standard, System
+from assessment.reports.models import (
+    IssuedReport,
+    Report,
+    ReportJob,
+    ReportSection,
+    SigningCredential,
+)
 
 __all__ = [
     "Evidence",
+    "Grade",
     "Indicator",
     "IssuedReport",
     "Report",

@@ -12,9 +12,10 @@ from datetime import date
 from assessment.exports import CHINESE_NUMERALS
 from assessment.models import Report
 from assessment.scoring import normalize
-from assessment.selectors import ScoringSheet, scoring_sheet
+from assessment.selectors import ScoringSheet, previous_year_total, scoring_sheet
 from inspections.selectors import PeriodStatistics, period_statistics
 from inspections.wording import period_text as period_label
+from plans.selectors import RandomFigures, random_figures
 
 # Placeholders are Chinese names such as {出动批次}; braces around anything else (CSS, code) are plain text.
 PLACEHOLDER = re.compile(r"\{([\u4e00-\u9fff][\u4e00-\u9fff0-9]{0,19})\}")
@@ -41,7 +42,34 @@ def numeral(index: int) -> str:
     return ("" if tens == 1 else CHINESE_NUMERALS[tens - 1]) + "十" + (CHINESE_NUMERALS[ones - 1] if ones else "")
 
 
-def placeholder_values(*, stats: PeriodStatistics, sheet: ScoringSheet, start: date, end: date) -> dict[str, str]:
+def year_on_year(sheet: ScoringSheet) -> dict[str, str]:
+    """{上年度总分} and {总分增减}: last year's counted total (confirmed 复核 total, else the approved self-score)
+    and this year's change against it; a dash where either year has no total that counts."""
+    previous = previous_year_total(sheet.assessment)
+    current = sheet.assessment.final_total if sheet.assessment.is_confirmed else sheet.total
+    if previous is None:
+        return {"上年度总分": "—", "总分增减": "—"}
+    change = current - previous
+    if change > 0:
+        text = f"增加{normalize(change)}分"
+    elif change < 0:
+        text = f"减少{normalize(-change)}分"
+    else:
+        text = "持平"
+    return {"上年度总分": normalize(previous), "总分增减": text}
+
+
+def random_placeholders(random: RandomFigures | None) -> dict[str, str]:
+    """{双随机抽查户次} and {计划完成率} from the period's 双随机 figures (plans.selectors); without them 0 and —."""
+    return {
+        "双随机抽查户次": str(random.checked if random else 0),
+        "计划完成率": f"{random.completion}%" if random and random.completion is not None else "—",
+    }
+
+
+def placeholder_values(
+    *, stats: PeriodStatistics, sheet: ScoringSheet, start: date, end: date, random: RandomFigures | None = None
+) -> dict[str, str]:
     values = {
         "统计期间": period_label(start, end),
         "出动批次": str(stats.dispatches),
@@ -58,6 +86,8 @@ def placeholder_values(*, stats: PeriodStatistics, sheet: ScoringSheet, start: d
         "自评总分": normalize(sheet.total),
         "自评满分": normalize(sheet.max_total),
         "体系数": str(len(sheet.systems)),
+        **year_on_year(sheet),
+        **random_placeholders(random),
     }
     for index, block in enumerate(sheet.systems):
         n = numeral(index)
@@ -73,6 +103,7 @@ def report_values(report: Report, *, sheet: ScoringSheet | None = None) -> dict[
     stats = period_statistics(organization=report.organization, start=report.period_start, end=report.period_end)
     return placeholder_values(
         stats=stats,
+        random=random_figures(organization=report.organization, start=report.period_start, end=report.period_end),
         sheet=scoring_sheet(report.assessment) if sheet is None else sheet,
         start=report.period_start,
         end=report.period_end,

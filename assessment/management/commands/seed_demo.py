@@ -12,7 +12,7 @@ from django.db import transaction
 from accounts import roles
 from accounts.demo import DEMO_TOTP_SECRET, ensure_demo_totp_device
 from accounts.models import Department, Organization, User
-from assessment import services
+from assessment import scoring, services
 from assessment.demo import CHANGNING_2023, CHANGNING_2024
 from assessment.models import Indicator, Report, ReportSection, SelfAssessment, Standard, WorkflowEvent
 from assessment.reports.demo import REPORT_2023, SECTIONS_2023
@@ -40,7 +40,7 @@ DEMO_USERS = [
     ("city_reviewer", "shanghai", roles.MUNICIPAL_REVIEWER, None, "市局", "复核"),
     ("admin", "shanghai", roles.ADMIN, None, "系统", "管理员"),
 ]
-DEMO_TOTP_USERS = ("changning_leader", "xuhui_leader", "admin")
+DEMO_TOTP_USERS = ("changning_leader", "xuhui_leader", "admin", "city_reviewer")
 
 
 # The demo's documented difference (docs/standard.md): 4.2's hours per officer are not in its records.
@@ -98,6 +98,12 @@ class Command(BaseCommand):
         )
         self._assessment(changning, 2024, standard, CHANGNING_2024, users["changning_scorer"], None)
         self._assessment(xuhui, 2024, standard, {"1.1": ("4", "徐汇区演示数据。", [])}, users["xuhui_scorer"], None)
+        from disclosure.demo import seed_disclosure
+
+        for line in seed_disclosure(
+            scorer=users["changning_scorer"], leader=users["changning_leader"], organizations=[changning, xuhui]
+        ):
+            self.stdout.write(line)
         self._report_2023(changning)
         call_command("create_demo_pki", stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"演示数据就绪。演示账号密码均为 {DEMO_PASSWORD}"))
@@ -126,7 +132,7 @@ class Command(BaseCommand):
                 assessment=assessment,
                 indicator=indicator,
                 user=scorer,
-                value=services.scoring.parse_score(value, indicator.max_score) if not rule_ids else None,
+                value=scoring.parse_score(value, indicator.max_score) if not rule_ids else None,
                 justification=text,
                 rule_counts=dict(zip(rule_ids, counts + [0] * len(rule_ids), strict=False)),
             )
