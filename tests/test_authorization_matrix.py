@@ -315,6 +315,14 @@ TABLE.update(
             public_names=True,
             published=lambda d: [d.records["officer"].name, d.records["officer"].certificate_number],
         ),
+        # the fixture's plans are drafts, filed or acknowledged (none 已公开): their draws must not show
+        "disclosure:random-checks": Entry(
+            PUBLIC_READ,
+            NOT_ALLOWED,
+            target="org",
+            query=lambda d: {"district": d.org.code, "year": 2024},
+            public_names=True,
+        ),
         "disclosure:desk": Entry(Rule(200, 200, 403, 403), everyone(405), target=None),
         "disclosure:case-publish": Entry(
             write(scorer=403, leader=200, reviewer=404),
