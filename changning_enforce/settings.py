@@ -206,17 +206,8 @@ TASKS = {
 }
 LEDGER_MAX_BYTES = int(os.environ.get("LEDGER_MAX_BYTES", str(50 * 1024 * 1024)))
 
-# 执法公示 (disclosure/public_http.py, docs/disclosure.md): the public site's page cache and per-address rate
-# limit. Local memory by default (each process its own, bounded by MAX_ENTRIES); point "public" at a shared cache
-# (Redis, memcached) to count the rate limit across processes.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
-    "public": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "public-site",
-        "OPTIONS": {"MAX_ENTRIES": 1000},
-    },
-}
+# 执法公示 (disclosure/public_http.py, docs/disclosure.md): requests per client address and window on the public
+# site (0: no limit), counted like every other per-client limit (changning_enforce/ratelimit.py).
 DISCLOSURE_RATE_LIMIT = int(os.environ.get("DISCLOSURE_RATE_LIMIT", "120"))
 DISCLOSURE_RATE_WINDOW = int(os.environ.get("DISCLOSURE_RATE_WINDOW", "60"))
 
@@ -296,7 +287,14 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": os.environ.get("CACHE_DIR") or str(BASE_DIR / "var" / "cache"),
-    }
+    },
+    # 执法公示's rendered public pages (disclosure/public_http.py): each process its own, at most 1000 pages; the
+    # keys carry what is published, so a publication or withdrawal is seen by every process at once
+    "public": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "public-site",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
 }
 # Where `python manage.py create_demo_pki` (run by seed_demo) keeps the demo CA and demo signing certificates.
 DEMO_PKI_DIR = Path(os.environ.get("DEMO_PKI_DIR") or BASE_DIR / "var" / "pki")
