@@ -94,6 +94,9 @@ class Command(BaseCommand):
         from inspections.demo import seed_records
 
         seed_records(changning)
+        from plans.demo import seed_plans
+
+        seed_plans(changning)
         self._report_2023(changning)
         call_command("create_demo_pki", stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"演示数据就绪。演示账号密码均为 {DEMO_PASSWORD}"))
