@@ -213,8 +213,9 @@ def throughput(seconds: float) -> dict[str, Any]:
 
 
 def rate_limit_probe(url: str) -> dict[str, Any]:
-    """Three times the per-address limit, one after another from this one address: the workers share the count
-    (changning_enforce.ratelimit, in the file cache), so the limit is answered and the rest get 429."""
+    """Three times the per-address limit, one after another from this one address: each worker counts on its own
+    (changning_enforce.ratelimit in the local-memory CACHES["public"]), so at most WORKERS × limit are answered
+    in one window, the rest get 429."""
     from django.conf import settings
 
     limit = settings.DISCLOSURE_RATE_LIMIT

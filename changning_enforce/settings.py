@@ -206,8 +206,17 @@ TASKS = {
 }
 LEDGER_MAX_BYTES = int(os.environ.get("LEDGER_MAX_BYTES", str(50 * 1024 * 1024)))
 
-# 执法公示 (disclosure/public_http.py, docs/disclosure.md): requests per client address and window on the public
-# site (0: no limit), counted like every other per-client limit (changning_enforce/ratelimit.py).
+# 执法公示 (disclosure/public_http.py, docs/disclosure.md): the public site's page cache and per-address rate
+# limit. Local memory by default (each process its own, bounded by MAX_ENTRIES); point "public" at a shared cache
+# (Redis, memcached) to count the rate limit across processes.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "public": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "public-site",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
+}
 DISCLOSURE_RATE_LIMIT = int(os.environ.get("DISCLOSURE_RATE_LIMIT", "120"))
 DISCLOSURE_RATE_WINDOW = int(os.environ.get("DISCLOSURE_RATE_WINDOW", "60"))
 
@@ -281,21 +290,6 @@ REPORT_VERIFY_TIMEOUT = float(os.environ.get("REPORT_VERIFY_TIMEOUT", "5"))
 REPORT_VERIFY_MEMORY_MB = int(os.environ.get("REPORT_VERIFY_MEMORY_MB", "256"))
 REPORT_VERIFY_RATE = int(os.environ.get("REPORT_VERIFY_RATE", "10"))
 REPORT_VERIFY_RATE_SECONDS = int(os.environ.get("REPORT_VERIFY_RATE_SECONDS", "600"))
-# Counters of per-client rate limits (changning_enforce/ratelimit.py): files under var/, shared by every gunicorn
-# worker of the machine without another service to run.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("CACHE_DIR") or str(BASE_DIR / "var" / "cache"),
-    },
-    # 执法公示's rendered public pages (disclosure/public_http.py): each process its own, at most 1000 pages; the
-    # keys carry what is published, so a publication or withdrawal is seen by every process at once
-    "public": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "public-site",
-        "OPTIONS": {"MAX_ENTRIES": 1000},
-    },
-}
 # Where `python manage.py create_demo_pki` (run by seed_demo) keeps the demo CA and demo signing certificates.
 DEMO_PKI_DIR = Path(os.environ.get("DEMO_PKI_DIR") or BASE_DIR / "var" / "pki")
 # Certificates (PEM) that an issued report's signature must chain to; colon-separated paths.

@@ -3,8 +3,9 @@
 
 The public site is where load and scraping come from. Each client address may make ``DISCLOSURE_RATE_LIMIT``
 requests per ``DISCLOSURE_RATE_WINDOW`` seconds (default 120 per 60 s; 0 switches the limit off) and gets 429 with
-``Retry-After`` beyond that. The count is ``changning_enforce.ratelimit``'s, in the default cache (files under
-var/), so every worker of the machine shares it (docs/disclosure.md).
+``Retry-After`` beyond that. The count is ``changning_enforce.ratelimit``'s, in CACHES["public"]: local memory by
+default, so each server process counts on its own and N processes allow at most N times the limit; a shared
+cache (Redis, memcached) there makes it exact (docs/disclosure.md).
 
 A page is cached under a key that includes ``selectors.site_stamp`` (the newest publication and withdrawal and
 today's date): publishing or withdrawing changes the stamp, so no process serves the old page afterwards,

@@ -122,7 +122,7 @@ def test_quick_benchmark_completes_and_writes_its_results(tmp_path):
     assert disclosure["pages"]["list_deep"]["queries"] == disclosure["pages"]["list_first"]["queries"]
     for name in ("healthz", "public_list"):
         assert disclosure["load"][name]["requests"] > 0 and disclosure["load"][name]["errors"] == 0, name
-    # one address gets 429 once past the limit (the workers share the count; never more than both together)
+    # one address gets 429 once past the limit (each of the 2 workers counts on its own)
     probe = disclosure["load"]["public_list_rate_limited"]
     assert probe["refused"] >= probe["requests"] - 2 * probe["limit"] and probe["refused"] > 0
     assert disclosure["cleanup_deleted"] == disclosure["data"]["published"]
