@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest
 
-from assessment import services
+from assessment import policies, services
 from assessment.models import (
     Grade,
     Indicator,
@@ -106,7 +106,7 @@ class StandardAdmin(AuditedAdminMixin, FrozenWhenPublishedMixin, admin.ModelAdmi
             self.message_user(request, f"已创建“{copy}”，可修改后发布。", messages.SUCCESS)
 
     def has_publish_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("assessment.publish_standard")
+        return policies.may_publish_standard(request.user)
 
 
 class DraftParentsOnlyMixin:

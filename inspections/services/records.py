@@ -13,6 +13,7 @@ from accounts.models import User
 from audit import services as audit
 from audit.models import AuditEvent
 from audit.selectors import last_change
+from inspections import policies
 
 
 class RecordError(Exception):
@@ -41,11 +42,10 @@ ACTIONS = {"add": "新增", "change": "修改", "delete": "删除"}
 
 
 def _ensure_may(user: User, action: str, record: models.Model) -> None:
-    opts = record._meta
-    if not user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
-        raise PermissionDenied(f"您没有{ACTIONS[action]}{opts.verbose_name}的权限。")
-    if record.organization_id != user.organization_id:
-        raise PermissionDenied("只能修改本单位的记录。")
+    if not policies.may_write_record(user, action, record):
+        raise PermissionDenied(
+            f"只有本单位有{ACTIONS[action]}权限的人员可以{ACTIONS[action]}{record._meta.verbose_name}记录。"
+        )
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Organization, User
+from assessment import policies
 from assessment.models import Report, ReportSection, SelfAssessment
 from assessment.reports.content import report_values, unknown_placeholders
 from assessment.reports.demo import SECTIONS_2023
@@ -23,8 +24,6 @@ from audit.selectors import last_change
 
 Audit = AuditEvent.Action
 
-EDIT_PERMISSION = "assessment.change_report"
-
 
 @dataclass(frozen=True)
 class SectionData:
@@ -34,7 +33,7 @@ class SectionData:
 
 
 def _ensure_may_edit(report: Report, user: User) -> None:
-    if not user.has_perm(EDIT_PERMISSION) or user.organization_id != report.organization_id:
+    if not policies.may_edit_report(user, report):
         raise PermissionDenied("只有本单位的填报人或领导可以编辑工作报告。")
     if not report.is_editable:
         raise AssessmentError("报告已签发，不能修改；如需更正，请由领导发起更正（生成新版本）。")
@@ -55,7 +54,7 @@ def _shift_year(text: str, old: int, new: int) -> str:
 @transaction.atomic
 def create_report(*, assessment: SelfAssessment, user: User) -> Report:
     """The year's report, starting as a copy of last year's when there is one."""
-    if not user.has_perm(EDIT_PERMISSION) or user.organization_id != assessment.organization_id:
+    if not policies.may_edit_report(user, assessment):
         raise PermissionDenied("只有本单位的填报人或领导可以创建工作报告。")
     existing = Report.objects.filter(organization=assessment.organization, year=assessment.year).first()
     if existing is not None:
