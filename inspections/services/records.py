@@ -14,6 +14,7 @@ from audit import services as audit
 from audit.models import AuditEvent
 from audit.selectors import last_change
 from inspections import policies
+from inspections.models import TrainingAttendance
 
 
 class RecordError(Exception):
@@ -94,3 +95,13 @@ def delete_record(*, user: User, record: models.Model) -> None:
             blocking[name] = blocking.get(name, 0) + 1
         listed = "、".join(f"{count}条{name}记录" for name, count in blocking.items())
         raise RecordError(f"“{record}”还有{listed}引用它，不能删除；请先删除或改挂这些记录。") from None
+
+
+def replace_training_attendance(*, training: models.Model, organization, entries: list[tuple[int, object]]) -> None:
+    """A training's attendance list (officer pk, hours), replaced whole; inside ``save_record``'s transaction,
+    whose audit event shows the list as the form's text."""
+    training.attendance.all().delete()
+    TrainingAttendance.objects.bulk_create(
+        TrainingAttendance(organization=organization, training=training, officer_id=pk, hours=hours)
+        for pk, hours in entries
+    )
