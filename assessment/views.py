@@ -36,10 +36,15 @@ def assessment_list(request: HttpRequest, *, form: NewAssessmentForm | None = No
 
 
 @login_required
-@require_POST
 def assessment_create(request: HttpRequest) -> HttpResponse:
+    # the role first, as for every page: a GET by someone who may not create is a 403, not a 405
     if not policies.is_scorer(request.user):
         raise PermissionDenied
+    return _create_assessment(request)
+
+
+@require_POST
+def _create_assessment(request: HttpRequest) -> HttpResponse:
     if request.user.organization is None:
         messages.error(request, "您的账号没有所属机构，无法创建自评。")
         return redirect("assessment:list")
