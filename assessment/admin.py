@@ -18,6 +18,7 @@ from assessment.models import (
     System,
     WorkflowEvent,
 )
+from assessment.reports.seal import MAX_UPLOAD_BYTES, SealImageError, normalise_seal_image
 from assessment.reports.services.signoff import configure_credential
 from assessment.reports.signing import SigningError, check_pkcs12
 from assessment.services import standard as standard_services
@@ -190,10 +191,16 @@ class SelfAssessmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 class SigningCredentialForm(forms.ModelForm):
-    """The admin uploads the bureau's PKCS#12 and its passphrase; both are checked before anything is saved."""
+    """The admin uploads the bureau's PKCS#12 and its passphrase, and its seal image (drawn as the signature on
+    every report it signs); all are checked before anything is saved. A stored seal stays when none is sent."""
 
     pkcs12_file = forms.FileField(label="PKCS#12 证书文件（.p12/.pfx）")
     passphrase = forms.CharField(label="证书口令", widget=forms.PasswordInput, required=False)
+    seal_file = forms.FileField(
+        label="印章图片（PNG 或 JPEG）",
+        required=False,
+        help_text="本单位印章的扫描图片，裁剪到印章外圆，近似正方形，白色背景会变为透明；签发的报告在署名和成文日期处显示此印章。",
+    )
 
     class Meta:
         model = SigningCredential
@@ -210,6 +217,19 @@ class SigningCredentialForm(forms.ModelForm):
                 check_pkcs12(self.pkcs12_bytes, data.get("passphrase") or "")
             except SigningError as exc:
                 raise forms.ValidationError(str(exc)) from None
+        seal_upload = data.get("seal_file")
+        self.seal_bytes = None
+        if seal_upload is not None:
+            if seal_upload.size > MAX_UPLOAD_BYTES:
+                self.add_error("seal_file", "印章图片超过2 MB，请上传较小的 PNG 或 JPEG 图片。")
+            else:
+                try:
+                    self.seal_bytes = seal_upload.read()
+                    normalise_seal_image(self.seal_bytes)  # refused here, beside the field; the service stores it
+                except SealImageError as exc:
+                    self.add_error("seal_file", str(exc))
+        elif not self.instance.seal_image:
+            self.add_error("seal_file", "请上传本单位的印章图片：签发的报告以它作为数字签名的可见外观。")
         return data
 
 
@@ -225,6 +245,7 @@ class SigningCredentialAdmin(AuditedAdminMixin, admin.ModelAdmin):
             organization=obj.organization,
             pkcs12_data=form.pkcs12_bytes,
             passphrase=form.cleaned_data.get("passphrase") or "",
+            seal_image=form.seal_bytes,
             actor=request.user,
         )
         obj.pk = credential.pk

@@ -46,7 +46,12 @@ def is_scorer(user: User) -> bool:
 
 def is_leader(user: User) -> bool:
     """领导: reviews the self-assessment or signs the report."""
-    return user.has_perm(REVIEW) or user.has_perm(SIGN_REPORT)
+    return user.has_perm(REVIEW) or is_signatory(user)
+
+
+def is_signatory(user: User) -> bool:
+    """签发人: a leader who may sign reports (of their own organisation)."""
+    return user.has_perm(SIGN_REPORT)
 
 
 def is_standard_admin(user: User) -> bool:
@@ -90,7 +95,7 @@ def may_edit_report(user: User, report: _Owned) -> bool:
 
 def may_sign_report(user: User, report: _Owned) -> bool:
     """签发 a report, or reopen an issued one for correction."""
-    return user.has_perm(SIGN_REPORT) and _own(user, report)
+    return is_signatory(user) and _own(user, report)
 
 
 def may_preview_report(user: User, report: _Owned) -> bool:

@@ -63,7 +63,7 @@ def _create_assessment(request: HttpRequest) -> HttpResponse:
         return assessment_list(request, form=form)
     try:
         assessment = services.create_self_assessment(
-            organization=request.user.organization, year=year, standard=standard
+            organization=request.user.organization, year=year, standard=standard, actor=request.user
         )
     except services.AssessmentError as exc:
         form.add_error("year", str(exc))

@@ -57,8 +57,12 @@ INSTALLED_APPS = [
     # the audit trail (docs/audit.md); before "assessment", whose post_migrate gives roles their permissions
     "audit",
     "inspections",
+    # 执法公示 (docs/disclosure.md); before "assessment", whose post_migrate gives roles their permissions
+    "disclosure",
     # the municipal 复核; before "assessment", whose post_migrate gives roles their permissions
     "review",
+    # plans and draws (docs/plans.md); before "assessment" too
+    "plans",
     "assessment",
     "operations",
     "dashboard",
@@ -201,6 +205,20 @@ TASKS = {
     }
 }
 LEDGER_MAX_BYTES = int(os.environ.get("LEDGER_MAX_BYTES", str(50 * 1024 * 1024)))
+
+# 执法公示 (disclosure/public_http.py, docs/disclosure.md): the public site's page cache and per-address rate
+# limit. Local memory by default (each process its own, bounded by MAX_ENTRIES); point "public" at a shared cache
+# (Redis, memcached) to count the rate limit across processes.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "public": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "public-site",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
+}
+DISCLOSURE_RATE_LIMIT = int(os.environ.get("DISCLOSURE_RATE_LIMIT", "120"))
+DISCLOSURE_RATE_WINDOW = int(os.environ.get("DISCLOSURE_RATE_WINDOW", "60"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

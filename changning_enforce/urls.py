@@ -16,7 +16,10 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("assessments/", include("assessment.urls")),
     path("records/", include("inspections.urls")),
+    path("plans/", include("plans.urls")),
     path("review/", include("review.urls")),
     path("audit/", include("audit.urls")),
+    # 执法公示: the public site and each district's publication desk (docs/disclosure.md)
+    path("gongshi/", include("disclosure.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -203,7 +203,7 @@ def leader_overview(user: User, *, year: int) -> LeaderOverview:
         own.filter(status=SelfAssessment.Status.SUBMITTED).select_related("organization").order_by("-year")
     )
     awaiting_signature = ()
-    if policies.is_leader(user):
+    if policies.is_signatory(user):
         drafts = Report.objects.for_user(user).filter(
             organization=organization, status=Report.Status.DRAFT, assessment__status__in=SelfAssessment.LOCKED
         )

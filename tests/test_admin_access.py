@@ -43,9 +43,14 @@ ADMIN_CHANGELISTS = {
     "assessment.system",
     "audit.auditevent",
     "axes.accessattempt",
+    "disclosure.bureaucontact",
+    "disclosure.calendarday",
     "accounts.lockoutwindow",
     "inspections.exemptionlistitem",
     "otp_totp.totpdevice",
+    # the districts' 随机抽查事项清单 and the 回避 relations every draw honours (docs/plans.md)
+    "plans.checkitem",
+    "plans.officerrelation",
 }
 # and the add pages he may open (the audit trail and the others are never added through the admin)
 ADMIN_ADDS = {
@@ -55,6 +60,10 @@ ADMIN_ADDS = {
     "assessment.signingcredential",
     "assessment.standard",
     "assessment.system",
+    "disclosure.bureaucontact",
+    "disclosure.calendarday",
+    "plans.checkitem",
+    "plans.officerrelation",
     "inspections.exemptionlistitem",
 }
 # what the admin offers nobody, not even a superuser: records made by the system, never typed in
@@ -66,6 +75,13 @@ NOBODY_ADDS = {
     "axes.accessfailurelog",
     "axes.accesslog",
     "django_tasks_database.dbtaskresult",
+    # 执法公示: written by the leader's desk and the expiry command only (disclosure/services.py)
+    "disclosure.penaltypublication",
+    "disclosure.penaltywithdrawal",
+    # plans are made and draws run on the plans pages, never in the admin
+    "plans.annualplan",
+    "plans.monthlyplan",
+    "plans.draw",
 }
 
 
@@ -130,6 +146,8 @@ def test_every_registered_model_has_a_decision_for_the_admin_role(db):
         "axes.accesslog",
         "axes.accessfailurelog",
         "django_tasks_database.dbtaskresult",
+        "disclosure.penaltypublication",
+        "disclosure.penaltywithdrawal",
         "inspections.casemeasure",
         "inspections.dispatch",
         "inspections.equipment",
@@ -139,6 +157,9 @@ def test_every_registered_model_has_a_decision_for_the_admin_role(db):
         "inspections.penaltycase",
         "inspections.pollutionsource",
         "inspections.training",
+        "plans.annualplan",
+        "plans.monthlyplan",
+        "plans.draw",
     }
 
 

@@ -59,6 +59,8 @@ from assessment.models import (
 )
 from assessment.reports import services as report_services
 from assessment.standard_files import read_standard_file
+from disclosure import services as disclosure_services
+from disclosure.models import PenaltyPublication, PenaltyWithdrawal
 from inspections.models import (
     CaseMeasure,
     Dispatch,
@@ -71,8 +73,10 @@ from inspections.models import (
     PollutionSource,
     Training,
 )
+from plans.models import AnnualPlan, Campaign, CheckItem, Draw, DrawTask, MonthlyPlan, SourceSupervision
 from tests.conftest import STANDARD_FILE
 from tests.inspections.records_helpers import Make
+from tests.plans.matrix_data import build_plans
 
 # --- expectations ------------------------------------------------------------------------------------
 
@@ -145,6 +149,7 @@ class District:
     ledger_job: LedgerImport
     markers: list[str]  # text that identifies this district's data
     secrets: list[bytes]  # bytes of its files and PDFs
+    publication: PenaltyPublication  # published, then withdrawn (信用修复): gone from the public site
 
 
 Args = Callable[[District], list]
@@ -174,6 +179,11 @@ class Entry:
     query: Query = _no_query
     data: Query = _no_query
     label: str = ""
+    # the public 执法公示 site names every district's bureau by design (its filter and its contact lines): there
+    # the organisation's names are not a leak, everything else of the district still is
+    public_names: bool = False
+    # what else of the district such a public page shows by design (执法主体与人员: the officers' names and 执法证号)
+    published: Callable[[District], list[str]] = lambda d: []
 
 
 def obj(getter: Callable[[District], object]) -> Args:
@@ -283,6 +293,48 @@ TABLE: dict[str, Entry | tuple[Entry, ...]] = {
     "review:comparison-export": Entry(Rule(403, 403, 403, 200), everyone(405), target=None),
 }
 
+# 执法公示: the public site answers everyone alike and only reads (POST: 405); a withdrawn decision's page is gone
+# for everyone (404). The desk is the district's; publish, correct and withdraw are its leader's. The target
+# district's decision was published and then withdrawn, so the leader's allowed POSTs are refused with a message.
+PUBLIC_READ = everyone(200, anon=200)
+NOT_ALLOWED = everyone(405, anon=405)
+PUBLICATION = obj(lambda d: d.publication)
+TABLE.update(
+    {
+        "disclosure:penalty-list": Entry(PUBLIC_READ, NOT_ALLOWED, target=None, public_names=True),
+        "disclosure:penalty-detail": Entry(everyone(404, anon=404), NOT_ALLOWED, args=PUBLICATION, public_names=True),
+        "disclosure:penalty-csv": Entry(PUBLIC_READ, NOT_ALLOWED, target=None, public_names=True),
+        "disclosure:penalty-json": Entry(PUBLIC_READ, NOT_ALLOWED, target=None, public_names=True),
+        "disclosure:feed": Entry(PUBLIC_READ, NOT_ALLOWED, target=None, public_names=True),
+        "disclosure:enforcers": Entry(
+            PUBLIC_READ,
+            NOT_ALLOWED,
+            target="org",
+            query=lambda d: {"district": d.org.code},
+            public_names=True,
+            published=lambda d: [d.records["officer"].name, d.records["officer"].certificate_number],
+        ),
+        "disclosure:desk": Entry(Rule(200, 200, 403, 403), everyone(405), target=None),
+        "disclosure:case-publish": Entry(
+            write(scorer=403, leader=200, reviewer=404),
+            write(scorer=403, leader=OK, reviewer=404),
+            args=obj(lambda d: d.records["case"]),
+        ),
+        "disclosure:publication-correct": Entry(
+            write(scorer=403, leader=200, reviewer=404),
+            write(scorer=403, leader=OK, reviewer=404),
+            args=PUBLICATION,
+            data=lambda d: {"note": "越权更正"},
+        ),
+        "disclosure:publication-withdraw": Entry(
+            write(scorer=403, leader=200, reviewer=404),
+            write(scorer=403, leader=OK, reviewer=404),
+            args=PUBLICATION,
+            data=lambda d: {"grounds": "越权撤下", "applied_on": "2024-09-01"},
+        ),
+    }
+)
+
 # The kinds of enforcement record: list (district chosen by ?org=), create, edit, delete, and a detail page
 # for some. Edit and delete look the record up through writable_by: the reviewer and the admin get 404.
 RECORD_KINDS = ("dispatch", "inspection", "case", "source", "equipment", "training", "officer", "measure", "drill")
@@ -295,6 +347,73 @@ for _kind in RECORD_KINDS:
     TABLE[f"inspections:{_kind}-detail"] = Entry(read(admin=403), read(admin=403), args=_record)
 for _kind in ("inspection", "equipment", "training", "officer", "measure", "drill"):  # no detail page
     del TABLE[f"inspections:{_kind}-detail"]
+
+
+# --- inspection plans and draws: staff draft and draw, leaders file and publish, the city acknowledges or returns;
+# the admin (管理员) keeps the item list in the admin and has no plans pages (403) ---
+def _plan(key: str) -> Args:
+    return obj(lambda d: d.records[key])
+
+
+PLAN_READ = read(admin=403)
+PLAN_WRITE = write(admin=403)
+CITY_STEP = Rule(403, 403, 403, OK)
+ANNUAL_DATA = {
+    "year": "2099",
+    "rate_key": "25",
+    "period_key": "quarter",
+    "rate_general": "5",
+    "period_general": "year",
+    "rate_special": "25",
+    "period_special": "quarter",
+}
+TABLE.update(
+    {
+        "plans:index": Entry(PLAN_READ, PLAN_READ, target="org", query=by_org_code),
+        "plans:annual-create": Entry(
+            Rule(200, 403, 403, 403), Rule(OK, 403, 403, 403), target=None, data=lambda d: ANNUAL_DATA
+        ),
+        "plans:annual-detail": Entry(PLAN_READ, PLAN_READ, args=_plan("annual_plan")),
+        "plans:annual-edit": Entry(
+            write(admin=403), PLAN_WRITE, args=_plan("annual_plan"), data=lambda d: {**ANNUAL_DATA, "year": "2024"}
+        ),
+        "plans:campaign-add": Entry(
+            POST_ONLY,
+            PLAN_WRITE,
+            args=_plan("annual_plan"),
+            data=lambda d: {"name": "越权专项", "starts_on": "2024-06-01", "ends_on": "2024-06-30"},
+        ),
+        "plans:monthly-create": Entry(
+            PLAN_WRITE, PLAN_WRITE, args=_plan("annual_plan"), data=lambda d: {"month": "9", "team_size": "2"}
+        ),
+        "plans:monthly-detail": Entry(PLAN_READ, PLAN_READ, args=_plan("plan_drawn")),
+        "plans:monthly-edit": Entry(
+            PLAN_WRITE, PLAN_WRITE, args=_plan("plan_draft"), data=lambda d: {"month": "1", "quota_key": "9"}
+        ),
+        "plans:monthly-file": Entry(POST_ONLY, write(scorer=403, leader=OK, admin=403), args=_plan("plan_draft")),
+        "plans:monthly-acknowledge": Entry(POST_ONLY, CITY_STEP, args=_plan("plan_filed")),
+        "plans:monthly-return": Entry(
+            POST_ONLY, CITY_STEP, args=_plan("plan_filed"), data=lambda d: {"reason": "越权退回"}
+        ),
+        "plans:monthly-publish": Entry(
+            POST_ONLY, write(scorer=403, leader=OK, admin=403), args=_plan("plan_acknowledged")
+        ),
+        "plans:seed": Entry(POST_ONLY, PLAN_WRITE, args=_plan("plan_acknowledged"), data=lambda d: {"seed": "3000"}),
+        "plans:draw-run": Entry(POST_ONLY, PLAN_WRITE, args=_plan("plan_acknowledged")),
+        "plans:draw-detail": Entry(PLAN_READ, PLAN_READ, args=_plan("draw")),
+        "plans:redraw": Entry(POST_ONLY, PLAN_WRITE, args=_plan("draw"), data=lambda d: {"reason": "越权重抽"}),
+        "plans:draw-pdf": Entry(PLAN_READ, PLAN_READ, args=_plan("draw")),
+        "plans:draw-xlsx": Entry(PLAN_READ, PLAN_READ, args=_plan("draw")),
+        "plans:draw-json": Entry(PLAN_READ, PLAN_READ, args=_plan("draw")),
+        # every district's plans for the city, a district's own for its users
+        "plans:filings": Entry(Rule(200, 200, 403, 200), Rule(200, 200, 403, 200), target=None),
+        "plans:sources": Entry(PLAN_READ, PLAN_READ, target="org", query=by_org_code),
+        "plans:categories-import": Entry(Rule(200, 403, 403, 403), Rule(OK, 403, 403, 403), target=None),
+        "plans:categories-template": Entry(Rule(200, 200, 403, 200), Rule(200, 200, 403, 200), target=None),
+        "plans:items": Entry(PLAN_READ, PLAN_READ, target="org", query=by_org_code),
+        "plans:figures": Entry(PLAN_READ, PLAN_READ, target="org", query=by_org_code),
+    }
+)
 
 # Cases where the code's answer differs from what the issue demands: (url name[#label], role, target, method)
 # → (the answer the issue demands, reason). Empty when the code does what the issue asks.
@@ -398,6 +517,14 @@ def build_district(org: Organization, scorer: User, leader: User, standard, tag:
             organization=org, held_on=DAY, event=f"{tag}练兵", level="district", officer=officer, placing=1
         ),
     }
+    PenaltyCase.objects.filter(pk=records["case"].pk).update(
+        decision_document_number=f"{tag}决字1号", penalty_legal_basis=f"{tag}处罚依据"
+    )
+    publication = disclosure_services.publish(case=PenaltyCase.objects.get(pk=records["case"].pk), user=leader)
+    disclosure_services.withdraw_for_credit_repair(
+        publication=publication, user=leader, grounds=f"{tag}信用修复", applied_on=timezone.localdate()
+    )
+    records.update(build_plans(org, make, tag, prefix))
     ledger_job = LedgerImport.objects.create(
         organization=org,
         created_by=scorer,
@@ -420,6 +547,7 @@ def build_district(org: Organization, scorer: User, leader: User, standard, tag:
         ledger_job=ledger_job,
         markers=[org.name, org.short_name, tag, f"{prefix}-MX-"],
         secrets=[evidence_bytes, preview, signed, f"{prefix}-".encode()],
+        publication=publication,
     )
 
 
@@ -456,6 +584,15 @@ STATE_MODELS = (
     Equipment,
     Training,
     LedgerImport,
+    PenaltyPublication,
+    PenaltyWithdrawal,
+    CheckItem,
+    SourceSupervision,
+    AnnualPlan,
+    Campaign,
+    MonthlyPlan,
+    Draw,
+    DrawTask,
 )
 
 
@@ -607,10 +744,15 @@ def check_leaks(case: Case, response, districts: dict[str, District]) -> list[st
     for line in BOILERPLATE:
         text = text.replace(line, "")
     problems = []
+    entry = entries(case.name)[0]
     for target in foreign(case):
         district = districts[target]
-        problems += [f"shows {target}'s {m!r}" for m in district.markers if m in text]
-        problems += [f"hands over {target}'s bytes {s[:30]!r}" for s in district.secrets if s in content]
+        markers = district.markers[2:] if entry.public_names else district.markers  # [org.name, org.short_name, …]
+        shown, handed = text, content
+        for published in entry.published(district):
+            shown, handed = shown.replace(published, ""), handed.replace(published.encode(), b"")
+        problems += [f"shows {target}'s {m!r}" for m in markers if m in shown]
+        problems += [f"hands over {target}'s bytes {s[:30]!r}" for s in district.secrets if s in handed]
     return problems
 
 

@@ -88,6 +88,8 @@ def load_standard(*, spec: StandardSpec, actor: User | None = None) -> tuple[Sta
             publish_standard(standard=standard, actor=actor)
             return standard, "updated"
         return standard, "unchanged"
+    if standard is not None and standard.is_published and _only_grades_added(standard, spec):
+        return _add_grades(standard, spec, actor), "updated"
     before: dict[str, str] = {}
     if standard is None:
         standard = Standard(name=spec.name, version=spec.version)
@@ -117,6 +119,42 @@ def load_standard(*, spec: StandardSpec, actor: User | None = None) -> tuple[Sta
     if spec.publish:
         publish_standard(standard=standard, actor=actor)
     return standard, outcome
+
+
+def _only_grades_added(standard: Standard, spec: StandardSpec) -> bool:
+    """A standard published before it could have 等次, and a file that adds them and changes nothing else."""
+    current = standard_spec(standard)
+    if current.grades or current.veto_description or not (spec.grades or spec.veto_description):
+        return False
+    ignored = ("grades", "veto_description", "veto_grade")
+    return {k: v for k, v in current.content().items() if k not in ignored} == {
+        k: v for k, v in spec.content().items() if k not in ignored
+    }
+
+
+def _add_grades(standard: Standard, spec: StandardSpec, actor: User | None) -> Standard:
+    """Give 等次 to a published standard that has none: no score changes, so its freeze is kept in spirit; an
+    existing database loads the shipped file again (``seed_demo``) instead of failing on it."""
+    problems = scoring.grade_problems(
+        standard.total_max,
+        [scoring.GradeBand(g.name, g.min_score) for g in spec.grades],
+        veto_description=spec.veto_description,
+        veto_grade=spec.veto_grade,
+    )
+    if problems:
+        raise StandardNotPublishable(problems)
+    before = _standard_lines(standard_spec(standard))
+    Grade.objects.bulk_create(Grade(standard=standard, name=g.name, min_score=g.min_score) for g in spec.grades)
+    standard.veto_description, standard.veto_grade = spec.veto_description, spec.veto_grade
+    standard.save(update_fields=["veto_description", "veto_grade"])
+    audit.record(
+        actor=actor,
+        action=Audit.UPDATE,
+        obj=standard,
+        changes=audit.diff(before, _standard_lines(spec)),
+        note="载入标准文件：为已发布的标准补充等次（得分不变）",
+    )
+    return standard
 
 
 @transaction.atomic

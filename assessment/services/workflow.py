@@ -27,7 +27,9 @@ class DuplicateAssessment(AssessmentError):
 
 
 @transaction.atomic
-def create_self_assessment(*, organization: Organization, year: int, standard: Standard) -> SelfAssessment:
+def create_self_assessment(
+    *, organization: Organization, year: int, standard: Standard, actor: User | None = None
+) -> SelfAssessment:
     if not standard.is_published:
         raise AssessmentError("只能按已发布的标准开展自评。")
     if not standard.applies_to(year):
@@ -39,7 +41,15 @@ def create_self_assessment(*, organization: Organization, year: int, standard: S
         raise DuplicateAssessment(existing)
     try:
         with transaction.atomic():
-            return SelfAssessment.objects.create(organization=organization, year=year, standard=standard)
+            assessment = SelfAssessment.objects.create(organization=organization, year=year, standard=standard)
+            audit.record(
+                actor=actor,
+                action=Audit.CREATE,
+                obj=assessment,
+                organization=organization.pk,
+                changes=audit.created(assessment),
+            )
+            return assessment
     except IntegrityError:
         # created by a concurrent request between our read and our insert: one per district and year
         raise DuplicateAssessment(SelfAssessment.objects.get(organization=organization, year=year)) from None

@@ -70,6 +70,7 @@ def test_roles_and_account_wide_decisions(request):
     users = _users(request, EVERYONE)
     assert {n for n, u in users.items() if policies.is_scorer(u)} == {"alice", "bob"}
     assert {n for n, u in users.items() if policies.is_leader(u)} == {"lea", "bella"}
+    assert {n for n, u in users.items() if policies.is_signatory(u)} == {"lea", "bella"}
     assert {n for n, u in users.items() if policies.is_standard_admin(u)} == {"adam"}
     assert {n for n, u in users.items() if policies.may_publish_standard(u)} == {"adam"}
     assert {n for n, u in users.items() if policies.may_create_assessment(u)} == {"alice", "bob"}

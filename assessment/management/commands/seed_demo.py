@@ -41,7 +41,7 @@ DEMO_USERS = [
     ("city_reviewer", "shanghai", roles.MUNICIPAL_REVIEWER, None, "市局", "复核"),
     ("admin", "shanghai", roles.ADMIN, None, "系统", "管理员"),
 ]
-DEMO_TOTP_USERS = ("changning_leader", "xuhui_leader", "admin")
+DEMO_TOTP_USERS = ("changning_leader", "xuhui_leader", "admin", "city_reviewer")
 
 
 class Command(BaseCommand):
@@ -73,6 +73,12 @@ class Command(BaseCommand):
         from inspections.demo import seed_records
 
         seed_records(changning)
+        from disclosure.demo import seed_disclosure
+
+        for line in seed_disclosure(
+            scorer=users["changning_scorer"], leader=users["changning_leader"], organizations=[changning, xuhui]
+        ):
+            self.stdout.write(line)
         self._report_2023(changning, users["changning_leader"])
         call_command("create_demo_pki", stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"演示数据就绪。演示账号密码均为 {DEMO_PASSWORD}"))

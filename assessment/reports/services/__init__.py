@@ -19,6 +19,7 @@ from assessment.reports.services.jobs import fail_abandoned_jobs, request_job, r
 from assessment.reports.services.signoff import (
     configure_credential,
     issue_report,
+    set_seal_image,
     start_correction,
 )
 
@@ -32,6 +33,7 @@ __all__ = [
     "issue_report",
     "request_job",
     "run_job",
+    "set_seal_image",
     "start_correction",
     "update_report",
 ]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import Organization, User
 from assessment import policies
 from assessment.models import IssuedReport, Report, SigningCredential
-from assessment.reports import signing
+from assessment.reports import seal, signing
 from assessment.reports.pdf import build_report_pdf
 from assessment.services.common import AssessmentError
 from audit import services as audit
@@ -22,29 +22,44 @@ Audit = AuditEvent.Action
 
 @transaction.atomic
 def configure_credential(
-    *, organization: Organization, pkcs12_data: bytes, passphrase: str, actor: User | None = None
+    *,
+    organization: Organization,
+    pkcs12_data: bytes,
+    passphrase: str,
+    seal_image: bytes | None = None,
+    actor: User | None = None,
 ) -> SigningCredential:
+    """Store the bureau's certificate and, when given, its seal image (``seal.SealImageError`` if unfit); a
+    credential keeps its seal when only the certificate is replaced."""
     info = signing.check_pkcs12(pkcs12_data, passphrase)
     stored = SigningCredential.objects.filter(organization=organization).first()
     before = audit.snapshot(stored) if stored is not None else {}
-    credential, created = SigningCredential.objects.update_or_create(
-        organization=organization,
-        defaults={
-            "pkcs12": pkcs12_data,
-            "passphrase_encrypted": signing.encrypt_passphrase(passphrase),
-            "subject": info.subject,
-            "not_after": info.not_after,
-        },
-    )
+    fields = {
+        "pkcs12": pkcs12_data,
+        "passphrase_encrypted": signing.encrypt_passphrase(passphrase),
+        "subject": info.subject,
+        "not_after": info.not_after,
+    }
+    if seal_image is not None:
+        fields["seal_image"] = seal.normalise_seal_image(seal_image)
+    credential, created = SigningCredential.objects.update_or_create(organization=organization, defaults=fields)
     # the certificate's subject and validity, never its key or passphrase (audit.services skips those fields)
     audit.record(
         actor=actor,
         action=Audit.CREATE if created else Audit.UPDATE,
         obj=credential,
         changes=audit.diff(before, audit.snapshot(credential)),
-        note="配置签名证书",
+        note="配置签名证书" if seal_image is None else "配置签名证书和印章图片",
     )
     return credential
+
+
+@transaction.atomic
+def set_seal_image(*, credential: SigningCredential, seal_image: bytes, actor: User | None = None) -> None:
+    """Replace the seal drawn on the bureau's signed reports (``seal.SealImageError`` if the image is unfit)."""
+    credential.seal_image = seal.normalise_seal_image(seal_image)
+    credential.save(update_fields=["seal_image", "updated_at"])
+    audit.record(actor=actor, action=Audit.UPDATE, obj=credential, changes={}, note="更换印章图片")
 
 
 def ensure_may_sign(report: Report, user: User) -> None:
@@ -68,6 +83,8 @@ def issue_report(*, report: Report, user: User, on_step=None) -> IssuedReport:
     credential = SigningCredential.objects.filter(organization=report.organization).first()
     if credential is None:
         raise AssessmentError("本单位尚未配置签名证书，请联系管理员在后台上传。")
+    if not credential.seal_image:
+        raise AssessmentError("本单位的签名证书还没有印章图片，请联系管理员在后台“签名证书”上传本单位印章。")
     passphrase = signing.decrypt_passphrase(credential.passphrase_encrypted)
     signing.check_pkcs12(bytes(credential.pkcs12), passphrase)  # refuse before spending a render on it
     step = on_step or (lambda percent, text: None)
@@ -80,9 +97,9 @@ def issue_report(*, report: Report, user: User, on_step=None) -> IssuedReport:
         pdf,
         pkcs12_data=bytes(credential.pkcs12),
         passphrase=passphrase,
+        seal_png=bytes(credential.seal_image),
         signer_name=report.signatory or str(user),
         issuer_name=report.issuer_name,
-        when=now,
     )
     step(90, "正在保存")
     return _store_issued(
