@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from openpyxl import Workbook, load_workbook
 
-from changning_enforce.uploads import WorkbookFileError, check_xlsx_bytes, worksheet_rows
+from changning_enforce.uploads import WorkbookFileError, check_extents, check_xlsx_bytes, worksheet_extents
 from inspections.models import PollutionSource
 from plans.models import SourceSupervision
 
@@ -18,6 +18,7 @@ SHEET = "监管类别"
 HEADERS = ["统一社会信用代码", "单位名称", "监管类别", "特殊监管原因", "正面清单起始日", "正面清单截止日"]
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
+MAX_COLUMNS = 26
 MAX_LISTED = 200
 CATEGORY_BY_LABEL = {
     **{label: value for value, label in PollutionSource.Category.choices},
@@ -90,8 +91,11 @@ def parse(data: bytes, *, codes: set[str]) -> list[CategoryRow]:
     """Checked rows of the workbook, or CategoryFileError with every problem. ``codes``: the district's sources."""
     try:
         check_xlsx_bytes(data, name="上传的文件", max_bytes=MAX_BYTES)
-        if any(n > MAX_ROWS + 1 for n in worksheet_rows(data).values()):
+        extents = worksheet_extents(data, max_columns=MAX_COLUMNS)
+        if any(extent.rows > MAX_ROWS + 1 for extent in extents.values()):
             raise CategoryFileError([f"工作表超过{MAX_ROWS}行，请分批导入"])
+        # openpyxl fills every gap with empty cells: bounded before it reads (changning_enforce.uploads)
+        check_extents(extents, max_rows=MAX_ROWS + 1, max_columns=MAX_COLUMNS, max_cells=(MAX_ROWS + 1) * len(HEADERS))
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except WorkbookFileError as exc:
         raise CategoryFileError([str(exc)]) from None
