@@ -73,6 +73,9 @@ class Command(BaseCommand):
         from inspections.demo import seed_records
 
         seed_records(changning)
+        from plans.demo import seed_plans
+
+        seed_plans(changning)
         from disclosure.demo import seed_disclosure
 
         for line in seed_disclosure(
