@@ -24,10 +24,11 @@ EXCEPTIONS = {
     "accounts/roles.py": "role groups synced after migrate",
     # Demo fixtures used only by `manage.py seed_demo` on an empty database (never by a page or a worker): the
     # demo accounts' shared authenticator, the demo organisations, departments and users, the backdated times
-    # of the demo workflow, and demo pollution sources.
+    # of the demo workflow, demo pollution sources and demo plans.
     "accounts/demo.py": "demo fixtures",
     "assessment/demo.py": "demo fixtures",
     "inspections/demo.py": "demo fixtures",
+    "plans/demo.py": "demo fixtures",
 }
 
 ALWAYS_WRITES = {"create", "get_or_create", "update_or_create", "bulk_create", "bulk_update"}
