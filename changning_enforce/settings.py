@@ -284,6 +284,12 @@ LOGGING = {
 JOB_ABANDONED_SECONDS = int(os.environ.get("JOB_ABANDONED_SECONDS", "900"))
 # The annual report: a render that takes longer than this is stopped (seconds).
 REPORT_RENDER_TIMEOUT = float(os.environ.get("REPORT_RENDER_TIMEOUT", "60"))
+# The public verification page parses an uploaded PDF in a child process with these limits (seconds, MB of
+# address space beyond the worker's) and serves each client address this many verifications per window.
+REPORT_VERIFY_TIMEOUT = float(os.environ.get("REPORT_VERIFY_TIMEOUT", "5"))
+REPORT_VERIFY_MEMORY_MB = int(os.environ.get("REPORT_VERIFY_MEMORY_MB", "256"))
+REPORT_VERIFY_RATE = int(os.environ.get("REPORT_VERIFY_RATE", "10"))
+REPORT_VERIFY_RATE_SECONDS = int(os.environ.get("REPORT_VERIFY_RATE_SECONDS", "600"))
 # Where `python manage.py create_demo_pki` (run by seed_demo) keeps the demo CA and demo signing certificates.
 DEMO_PKI_DIR = Path(os.environ.get("DEMO_PKI_DIR") or BASE_DIR / "var" / "pki")
 # Certificates (PEM) that an issued report's signature must chain to; colon-separated paths.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -10,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from assessment import selectors
+from assessment import policies, selectors
 from assessment.models import IssuedReport, Report, ReportJob, ReportSection
 from assessment.reports import services
 from assessment.reports.content import report_values
@@ -18,6 +19,7 @@ from assessment.reports.fonts import undrawable_in_report
 from assessment.reports.forms import ReportForm, SectionFormSet, VerifyForm
 from assessment.reports.verify import verify_pdf
 from assessment.services import AssessmentError
+from changning_enforce import ratelimit
 from changning_enforce.http import attachment_response
 
 PDF = "application/pdf"
@@ -47,7 +49,6 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except Exception:  # an error in the figures must not hide the page that fixes it
         values = {}
     user = request.user
-    own = user.organization_id == report.organization_id
     undrawable = undrawable_in_report(sheet=sheet, values=values) if report.is_editable else []
     return render(
         request,
@@ -58,8 +59,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sections": report.sections.order_by("order"),
             "values": values,
             "versions": report.versions.select_related("signed_by").order_by("-version"),
-            "can_edit": own and user.has_perm(services.EDIT_PERMISSION) and report.is_editable,
-            "can_sign": own and user.has_perm(services.SIGN_PERMISSION),
+            "can_edit": policies.may_edit_report(user, report) and report.is_editable,
+            "can_sign": policies.may_sign_report(user, report),
             "job": ReportJob.objects.for_user(user).filter(report=report, pk=request.GET.get("job") or 0).first(),
         },
     )
@@ -68,7 +69,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     report = _get_report(request, pk)
-    if request.user.organization_id != report.organization_id or not request.user.has_perm(services.EDIT_PERMISSION):
+    if not policies.may_edit_report(request.user, report):
         raise PermissionDenied
     if not report.is_editable:
         messages.error(request, "报告已签发，不能修改；如需更正，请由领导发起更正。")
@@ -239,10 +240,20 @@ def report_verify(request: HttpRequest) -> HttpResponse:
     """Public: anyone holding a copy may check it. It reveals only what the issued document itself says."""
     form = VerifyForm(request.POST, request.FILES) if request.method == "POST" else VerifyForm()
     result = None
+    if request.method == "POST" and not ratelimit.allow(
+        request,
+        scope="report-verify",
+        limit=settings.REPORT_VERIFY_RATE,
+        per_seconds=settings.REPORT_VERIFY_RATE_SECONDS,
+    ):
+        minutes = max(1, settings.REPORT_VERIFY_RATE_SECONDS // 60)
+        refused = f"核验次数过多：每个地址{minutes}分钟内最多核验{settings.REPORT_VERIFY_RATE}次，请稍后再试。"
+        context = {"form": VerifyForm(), "result": None, "refused": refused}
+        return render(request, "assessment/report/verify.html", context, status=429)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["pdf"]
         if upload.size > VERIFY_MAX_BYTES:
-            form.add_error("pdf", "文件超过20 MB，不是本系统签发的报告。")
+            form.add_error("pdf", "文件超过20 MB，不是本系统签发的有效报告。")
         else:
             result = verify_pdf(upload.read())
     return render(request, "assessment/report/verify.html", {"form": form, "result": result})
