@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from accounts.models import Organization
+from accounts.models import Department, Organization
 from inspections.demo import seed_records
 from inspections.exports import ledger_export
 from inspections.ledger.reader import read_ledger
@@ -26,7 +26,10 @@ def load(data: bytes, organization: Organization):
 
 @pytest.fixture
 def empty_org(city):
-    return Organization.objects.create(code="empty", name="空白测试机构", short_name="空白", parent=city)
+    org = Organization.objects.create(code="empty", name="空白测试机构", short_name="空白", parent=city)
+    # the 执法人员 sheet names officers' departments, which must exist in the organisation importing it
+    Department.objects.create(organization=org, name="执法大队", kind=Department.Kind.ENFORCEMENT)
+    return org
 
 
 def test_export_then_import_into_an_empty_organisation_gives_identical_statistics(changning, brigade, empty_org):
