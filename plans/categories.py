@@ -8,17 +8,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import F
 from openpyxl import Workbook, load_workbook
 
-from accounts.models import User
-from audit import services as audit
-from audit.models import AuditEvent
 from changning_enforce.uploads import WorkbookFileError, check_extents, check_xlsx_bytes, worksheet_extents
 from inspections.models import PollutionSource
-from plans import policies
 from plans.models import SourceSupervision
 
 SHEET = "监管类别"
@@ -169,34 +162,3 @@ def parse(data: bytes, *, codes: set[str]) -> list[CategoryRow]:
     if not result:
         raise CategoryFileError([f"工作表“{SHEET}”没有数据行"])
     return result
-
-
-def import_categories(*, user: User, data: bytes, filename: str, request=None) -> int:
-    """Set every listed source's category, reason and 正面清单 in one transaction; returns how many rows."""
-    if not policies.may_set_categories(user):
-        raise PermissionDenied("您不能设置检查对象的监管类别。")
-    organization = user.organization
-    sources = {s.credit_code: s for s in PollutionSource.objects.filter(organization=organization)}
-    rows = parse(data, codes=set(sources))
-    with transaction.atomic():
-        changed = 0
-        existing = {s.source_id: s for s in SourceSupervision.objects.filter(organization=organization)}
-        for row in rows:
-            source = sources[row.credit_code]
-            if source.category != row.category:
-                PollutionSource.objects.filter(pk=source.pk).update(category=row.category, version=F("version") + 1)
-                changed += 1
-            supervision = existing.get(source.pk) or SourceSupervision(source=source, organization=organization)
-            supervision.special_reason = row.reason
-            supervision.positive_from, supervision.positive_to = row.positive_from, row.positive_to
-            supervision.full_clean(validate_unique=False)
-            supervision.save()
-        audit.record(
-            actor=user,
-            action=AuditEvent.Action.IMPORT,
-            organization=organization,
-            changes={"rows": [None, len(rows)], "category_changed": [None, changed]},
-            note=f"导入监管类别工作簿“{filename[:100]}”：{len(rows)}家，其中{changed}家类别改变",
-            request=request,
-        )
-    return len(rows)

@@ -53,12 +53,12 @@ from assessment.models import (
     ReportJob,
     ReportSection,
     RuleCount,
+    RuleItem,
     Score,
     SelfAssessment,
     WorkflowEvent,
 )
 from assessment.reports import services as report_services
-from assessment.reports.demo import SECTIONS_2023
 from assessment.standard_files import read_standard_file
 from disclosure import services as disclosure_services
 from disclosure.models import PenaltyPublication, PenaltyWithdrawal
@@ -210,6 +210,12 @@ def altered_copy(d: District) -> dict:
 
 
 ASSESSMENT = obj(lambda d: d.assessment)
+
+
+def measured_rule(d: District) -> RuleItem:
+    return RuleItem.objects.get(indicator__system__standard=d.assessment.standard, indicator__code="2.2", order=1)
+
+
 REPORT = obj(lambda d: d.report)
 
 TABLE: dict[str, Entry | tuple[Entry, ...]] = {
@@ -239,6 +245,8 @@ TABLE: dict[str, Entry | tuple[Entry, ...]] = {
         POST_ONLY, write(scorer=403, leader=OK), args=ASSESSMENT, data=lambda d: {"reason": "越权退回"}
     ),
     "assessment:approve": Entry(POST_ONLY, write(scorer=403, leader=OK), args=ASSESSMENT),
+    # the records behind a rule item's "记录显示：N" (2.2's first rule names a measure in the standard file)
+    "assessment:measure-records": Entry(read(), read(), args=lambda d: [d.assessment.pk, measured_rule(d).pk]),
     "assessment:export": Entry(read(), read(), args=ASSESSMENT),
     "assessment:import": Entry(write(leader=403), write(leader=403), args=ASSESSMENT),
     # --- the annual report ---
@@ -314,6 +322,14 @@ TABLE.update(
             query=lambda d: {"district": d.org.code},
             public_names=True,
             published=lambda d: [d.records["officer"].name, d.records["officer"].certificate_number],
+        ),
+        # the fixture's plans are drafts, filed or acknowledged (none 已公开): their draws must not show
+        "disclosure:random-checks": Entry(
+            PUBLIC_READ,
+            NOT_ALLOWED,
+            target="org",
+            query=lambda d: {"district": d.org.code, "year": 2024},
+            public_names=True,
         ),
         "disclosure:desk": Entry(Rule(200, 200, 403, 403), everyone(405), target=None),
         "disclosure:case-publish": Entry(
@@ -729,10 +745,9 @@ def foreign(case: Case) -> list[str]:
 
 
 def _boilerplate() -> list[str]:
-    """Product text that names 长宁区 whatever the district: a new report's first draft is the reference report
-    (长宁区's 2023 report, assessment/reports/demo.py), and the report form's help texts give 长宁区 examples."""
-    lines = {line.strip() for _, heading, text in SECTIONS_2023 for line in (heading, *text.splitlines())}
-    lines |= {str(f.help_text) for f in Report._meta.fields if f.help_text}
+    """Product text that names 长宁区 whatever the district: the report form's help texts give 长宁区 examples.
+    (A new report's first draft names its own district: assessment/reports/first_draft.py.)"""
+    lines = {str(f.help_text) for f in Report._meta.fields if f.help_text}
     lines = {line for line in lines if line}
     return sorted(lines | {html.escape(line) for line in lines}, key=len, reverse=True)
 

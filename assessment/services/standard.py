@@ -52,6 +52,8 @@ def _create_structure(standard: Standard, spec: StandardSpec) -> None:
                     description=r.description,
                     points=r.points,
                     cap=r.cap,
+                    measure=r.measure,
+                    measure_params=dict(r.measure_params),
                 )
                 for r_order, r in enumerate(i.rules, start=1)
             )
@@ -76,6 +78,20 @@ def _standard_lines(spec: StandardSpec) -> dict[str, str]:
     return lines
 
 
+def _sync_measures(standard: Standard, spec: StandardSpec) -> None:
+    """A file may name measures for a standard already loaded (even published): they change no score."""
+    wanted = {
+        (i.code, order): (r.measure, dict(r.measure_params))
+        for s in spec.systems
+        for i in s.indicators
+        for order, r in enumerate(i.rules, start=1)
+    }
+    for rule in RuleItem.objects.filter(indicator__system__standard=standard).select_related("indicator"):
+        measure, params = wanted.get((rule.indicator.code, rule.order), ("", {}))
+        if (rule.measure, rule.measure_params) != (measure, params):
+            RuleItem.objects.filter(pk=rule.pk).update(measure=measure, measure_params=params)
+
+
 @transaction.atomic
 def load_standard(*, spec: StandardSpec, actor: User | None = None) -> tuple[Standard, str]:
     """Create or update the standard named in ``spec``; loading the same file twice changes nothing.
@@ -84,6 +100,7 @@ def load_standard(*, spec: StandardSpec, actor: User | None = None) -> tuple[Sta
     """
     standard = Standard.objects.select_for_update().filter(name=spec.name, version=spec.version).first()
     if standard is not None and standard_spec(standard).content() == spec.content():
+        _sync_measures(standard, spec)
         if spec.publish and not standard.is_published:
             publish_standard(standard=standard, actor=actor)
             return standard, "updated"
@@ -226,3 +243,59 @@ def copy_standard(*, standard: Standard, actor: User | None = None) -> Standard:
         note=f"复制自“{standard}”",
     )
     return copy
+
+
+# --- admin edits of a draft standard ----------------------------------------------------------------------
+
+StandardPart = Standard | Grade | System | Indicator | RuleItem
+
+
+def standard_of(part: StandardPart | None) -> Standard | None:
+    if isinstance(part, Standard):
+        return part
+    if isinstance(part, Grade | System):
+        return part.standard
+    if isinstance(part, Indicator):
+        return part.system.standard
+    if isinstance(part, RuleItem):
+        return part.indicator.system.standard
+    return None
+
+
+def is_frozen(part: StandardPart | None) -> bool:
+    """A published standard is frozen: it, its systems, indicators and rule items can no longer change."""
+    standard = standard_of(part)
+    return standard is not None and standard.is_published
+
+
+def _stored(part: StandardPart) -> StandardPart | None:
+    return type(part)._default_manager.filter(pk=part.pk).first() if part.pk is not None else None
+
+
+@transaction.atomic
+def save_standard_part(*, part: StandardPart, actor: User | None, note: str = "管理后台") -> None:
+    """Save an admin's edit of a standard, system, indicator or rule item, audited; refused once published.
+
+    Both the stored part and the edited one are checked, so that nothing moves out of, or into, a published
+    standard.
+    """
+    stored = _stored(part)
+    for standard in (standard_of(stored), standard_of(part)):
+        if standard is not None and standard.pk is not None:
+            ensure_standard_editable(Standard.objects.get(pk=standard.pk))  # as stored, not as edited
+    before = audit.snapshot(stored) if stored is not None else {}
+    part.save()
+    changes = audit.diff(before, audit.snapshot(part))
+    if stored is None or changes:
+        audit.record(actor=actor, action=Audit.UPDATE if stored else Audit.CREATE, obj=part, changes=changes, note=note)
+
+
+@transaction.atomic
+def delete_standard_part(*, part: StandardPart, actor: User | None, note: str = "管理后台") -> None:
+    """Delete a draft standard or one of its parts (with what hangs below it), audited; refused once published."""
+    standard = standard_of(_stored(part) or part)
+    if standard is not None:
+        ensure_standard_editable(Standard.objects.get(pk=standard.pk))
+    # recorded first, in the same transaction: a deletion that fails takes its event back with it
+    audit.record(actor=actor, action=Audit.DELETE, obj=part, changes=audit.deleted(part), note=note)
+    part.delete()
