@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 from openpyxl import Workbook
@@ -10,7 +9,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
 from assessment.selectors import ScoringSheet
-from inspections.ledger.writer import FORMULA_TRIGGERS
+from common.xlsx import HEADER_FILL, keep_text, workbook_bytes
 
 SHEET_TITLE = "评分表"
 HEADERS = ("编号", "指标", "满分", "得分", "自评说明")
@@ -19,17 +18,12 @@ CHINESE_NUMERALS = "一二三四五六七八九十"
 
 _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 _SYSTEM_FILL = PatternFill("solid", fgColor="F2F2F2")
 _FONT = "仿宋"
 
 
 def _text(ws: Worksheet, row: int, column: int, value: str | None) -> None:
-    """Text typed by people stays text: "=HYPERLINK(…)" must not become a formula in whoever opens the file."""
-    cell = ws.cell(row=row, column=column, value=value)
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        cell.data_type = "s"
-        cell.quotePrefix = True  # and Excel keeps it text when the user edits the cell
+    keep_text(ws.cell(row=row, column=column, value=value))
 
 
 def _number(value: Decimal | None) -> Decimal | None:
@@ -72,7 +66,7 @@ def score_workbook(sheet: ScoringSheet) -> bytes:
 
     for col, text in enumerate(HEADERS, start=1):
         ws.cell(row=HEADER_ROW, column=col, value=text)
-    _style_row(ws, HEADER_ROW, bold=True, fill=_HEADER_FILL)
+    _style_row(ws, HEADER_ROW, bold=True, fill=HEADER_FILL)
 
     row = HEADER_ROW + 1
     for index, block in enumerate(sheet.systems):
@@ -95,7 +89,7 @@ def score_workbook(sheet: ScoringSheet) -> bytes:
     ws.cell(row=row, column=1, value="合计")
     ws.cell(row=row, column=3, value=_number(sheet.max_total))
     ws.cell(row=row, column=4, value=_number(sheet.total))
-    _style_row(ws, row, bold=True, fill=_HEADER_FILL)
+    _style_row(ws, row, bold=True, fill=HEADER_FILL)
 
     for letter, width in zip("ABCDE", (8, 36, 8, 8, 60), strict=True):
         ws.column_dimensions[letter].width = width
@@ -110,6 +104,4 @@ def score_workbook(sheet: ScoringSheet) -> bytes:
     ws.page_margins.left = ws.page_margins.right = 0.6
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
 
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)

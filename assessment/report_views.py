@@ -18,7 +18,7 @@ from assessment.reports.content import report_values
 from assessment.reports.fonts import undrawable_in_report
 from assessment.reports.verify import verify_pdf
 from assessment.services import AssessmentError
-from changning_enforce.http import attachment_response
+from common.http import attachment_response
 
 PDF = "application/pdf"
 VERIFY_MAX_BYTES = 20 * 1024 * 1024

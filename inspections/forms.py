@@ -15,7 +15,7 @@ from django import forms
 from django.conf import settings
 
 from accounts.models import Department, Organization, User
-from changning_enforce.validators import add_to_text_fields
+from common.text import add_to_text_fields
 from inspections.models import Dispatch, Equipment, Inspection, PenaltyCase, PollutionSource, Training, split_names
 from inspections.validators import credit_code_problem, normalize_credit_code
 

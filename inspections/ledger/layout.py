@@ -129,5 +129,3 @@ TRAININGS = Sheet(
 )
 
 SHEETS: tuple[Sheet, ...] = (DISPATCHES, INSPECTIONS, CASES, EQUIPMENT, TRAININGS)
-
-YES, NO = "是", "否"

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from changning_enforce.http import XLSX_MIME, attachment_response
+from common.http import XLSX_MIME, attachment_response
 from inspections import services
 from inspections.exports import export_filenames, ledger_export
 from inspections.forms import LedgerUploadForm
