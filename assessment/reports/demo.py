@@ -1,6 +1,6 @@
 """长宁区's 2023 report as the reference gives it, with its figures replaced by placeholders.
 
-The text is the bureau's own (../shared/reference/changning-2023-report.md); every number that the records or
+The text is the bureau's own (docs/reference-report.md describes it); every number that the records or
 the self-assessment hold is a placeholder, so the product computes it.
 """
 
