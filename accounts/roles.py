@@ -8,7 +8,7 @@ ADMIN = "管理员"
 MUNICIPAL_REVIEWER = "市局复核"
 
 _STANDARD_MODELS = ("standard", "system", "indicator", "ruleitem")
-_RECORD_MODELS = ("pollutionsource", "dispatch", "inspection", "penaltycase", "equipment", "training")
+_RECORD_MODELS = ("pollutionsource", "dispatch", "inspection", "penaltycase", "equipment", "training", "officer")
 _VIEW_RECORDS = [f"inspections.view_{model}" for model in _RECORD_MODELS]
 _VIEW_ALL_AUDIT = ["audit.view_auditevent", "audit.view_all_auditevents"]
 

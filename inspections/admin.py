@@ -2,7 +2,16 @@
 
 from django.contrib import admin
 
-from inspections.models import Dispatch, Equipment, Inspection, LedgerImport, PenaltyCase, PollutionSource, Training
+from inspections.models import (
+    Dispatch,
+    Equipment,
+    Inspection,
+    LedgerImport,
+    Officer,
+    PenaltyCase,
+    PollutionSource,
+    Training,
+)
 
 
 @admin.register(PollutionSource)
@@ -18,7 +27,7 @@ class DispatchAdmin(admin.ModelAdmin):
     list_filter = ["organization", "task_type"]
     search_fields = ["number"]
     date_hierarchy = "dispatched_on"
-    raw_id_fields = ["officer_users"]
+    raw_id_fields = ["officer_users", "officers"]
 
 
 @admin.register(Inspection)
@@ -46,6 +55,21 @@ class EquipmentAdmin(admin.ModelAdmin):
 class TrainingAdmin(admin.ModelAdmin):
     list_display = ["held_on", "topic", "category", "attendees", "hours", "organization"]
     list_filter = ["organization", "category"]
+
+
+@admin.register(Officer)
+class OfficerAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "certificate_number",
+        "certificate_valid_from",
+        "certificate_valid_to",
+        "status",
+        "organization",
+    ]
+    list_filter = ["organization", "status"]
+    search_fields = ["name", "certificate_number"]
+    raw_id_fields = ["user"]
 
 
 @admin.register(LedgerImport)

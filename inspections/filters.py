@@ -8,9 +8,11 @@ from typing import Any
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Concat
+from django.utils import timezone
 
 from accounts.models import Department, Organization, User
-from inspections.models import Dispatch, Equipment, Inspection, PenaltyCase, PollutionSource, Training
+from inspections.models import Dispatch, Equipment, Inspection, Officer, PenaltyCase, PollutionSource, Training
+from inspections.roster.models import EXPIRY_WARNING_DAYS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -95,9 +97,11 @@ class DispatchFilter(RecordFilter):
             named_user = User.objects.annotate(full_name=Concat("last_name", "first_name")).filter(
                 dispatches=OuterRef("pk"), full_name__icontains=text
             )
+            roster = Officer.objects.filter(dispatches=OuterRef("pk"), name__icontains=text)
             qs = qs.filter(
                 Q(number__icontains=text)
                 | Q(officer_names__icontains=text)
+                | Exists(roster)
                 | Q(note__icontains=text)
                 | Exists(named_user)
             )
@@ -189,6 +193,42 @@ class TrainingFilter(RecordFilter):
             qs = qs.filter(category=data["category"])
         if data.get("q"):
             qs = qs.filter(topic__icontains=data["q"])
+        return qs
+
+
+class OfficerFilter(RecordFilter):
+    has_period = False
+
+    q = forms.CharField(label="姓名或执法证号", required=False, max_length=50)
+    status = forms.ChoiceField(label="状态", required=False, choices=_blank(Officer.Status.choices))
+    department = forms.ModelChoiceField(
+        label="部门", required=False, queryset=Department.objects.none(), empty_label="全部"
+    )
+    certificate = forms.ChoiceField(
+        label="执法证",
+        required=False,
+        choices=[
+            ("", "全部"),
+            ("valid", "今日有效"),
+            ("expiring", f"{EXPIRY_WARNING_DAYS}天内到期"),
+            ("invalid", "无有效执法证"),
+        ],
+    )
+
+    def narrow(self, qs: QuerySet, data: dict[str, Any]) -> QuerySet:
+        if data.get("q"):
+            qs = qs.filter(Q(name__icontains=data["q"]) | Q(certificate_number__icontains=data["q"]))
+        if data.get("status"):
+            qs = qs.filter(status=data["status"])
+        if data.get("department"):
+            qs = qs.filter(department=data["department"])
+        today = timezone.localdate()
+        if data.get("certificate") == "valid":
+            qs = qs.certified_on(today)
+        elif data.get("certificate") == "expiring":
+            qs = qs.expiring_within(today)
+        elif data.get("certificate") == "invalid":
+            qs = qs.not_certified_on(today)
         return qs
 
 

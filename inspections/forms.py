@@ -16,7 +16,17 @@ from django.conf import settings
 
 from accounts.models import Department, Organization, User
 from common.text import add_to_text_fields
-from inspections.models import Dispatch, Equipment, Inspection, PenaltyCase, PollutionSource, Training, split_names
+from inspections.models import (
+    Dispatch,
+    Equipment,
+    Inspection,
+    Officer,
+    PenaltyCase,
+    PollutionSource,
+    Training,
+    split_names,
+)
+from inspections.roster.selectors import officer_choices
 from inspections.validators import credit_code_problem, normalize_credit_code
 
 
@@ -127,23 +137,34 @@ class DispatchForm(OrgRecordForm):
             "number",
             "dispatched_on",
             "officer_count",
+            "officers",
             "officer_users",
             "officer_names",
             "task_type",
             "department",
             "note",
         ]
-        widgets = {"officer_users": forms.CheckboxSelectMultiple, "note": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "officers": forms.CheckboxSelectMultiple,
+            "officer_users": forms.CheckboxSelectMultiple,
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        self.fields["officers"].queryset = officer_choices(self.organization)
+        self.fields["officers"].help_text = "从本单位执法人员名录中选择；至少两名持有效执法证的人员"
         self.fields["officer_users"].queryset = User.objects.filter(
             organization=self.organization, is_active=True
         ).order_by("pk")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        listed = len(cleaned.get("officer_users") or []) + len(split_names(cleaned.get("officer_names") or ""))
+        listed = (
+            len(cleaned.get("officers") or [])
+            + len(cleaned.get("officer_users") or [])
+            + len(split_names(cleaned.get("officer_names") or ""))
+        )
         count = cleaned.get("officer_count")
         if count is not None and listed > count:
             self.add_error("officer_count", f"列出了{listed}名执法人员，多于出动人数{count}。")
@@ -236,6 +257,46 @@ class TrainingForm(OrgRecordForm):
     class Meta:
         model = Training
         fields = ["held_on", "topic", "category", "organiser", "attendees", "hours"]
+
+
+class OfficerForm(OrgRecordForm):
+    org_unique = ("certificate_number",)
+
+    class Meta:
+        model = Officer
+        fields = [
+            "name",
+            "department",
+            "certificate_number",
+            "certificate_valid_from",
+            "certificate_valid_to",
+            "status",
+            "user",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["certificate_number"].help_text = "本单位内不能重复；尚未取得执法证的留空"
+        self.fields["user"].queryset = User.objects.filter(organization=self.organization, is_active=True).order_by(
+            "pk"
+        )
+
+    def clean_certificate_number(self) -> str:
+        return self.cleaned_data["certificate_number"].strip()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        number = cleaned.get("certificate_number")
+        start, end = cleaned.get("certificate_valid_from"), cleaned.get("certificate_valid_to")
+        if number:
+            for name, value in (("certificate_valid_from", start), ("certificate_valid_to", end)):
+                if value is None and name not in self.errors:
+                    self.add_error(name, "填写了执法证号，请同时填写执法证有效期。")
+        elif number == "" and (start or end):
+            self.add_error("certificate_number", "填写了执法证有效期，请同时填写执法证号。")
+        if start and end and end < start:
+            self.add_error("certificate_valid_to", "执法证有效期止不能早于有效期起。")
+        return cleaned
 
 
 class LedgerUploadForm(forms.Form):

@@ -17,11 +17,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from accounts.models import Department, Organization
 from accounts.scoping import OrgScopedQuerySet
-from common.models import Versioned
+from common.models import Record
+
+# The roster's models are registered with this app by this import (and re-exported from here).
+from inspections.roster.models import Officer
 from inspections.validators import validate_credit_code
 
 ZERO = Decimal("0")
@@ -36,19 +38,6 @@ class RecordQuerySet(OrgScopedQuerySet):
         if end is not None:
             qs = qs.filter(period_date__lte=end)
         return qs
-
-
-class Record(Versioned):
-    """An enforcement record of one organisation, edited on its page (optimistic lock) or imported."""
-
-    organization = models.ForeignKey(
-        Organization, verbose_name="机构", on_delete=models.PROTECT, related_name="%(class)s_records"
-    )
-    # When the record was entered (typed in or imported), as opposed to the date it records.
-    created_at = models.DateTimeField("录入时间", default=timezone.now, editable=False)
-
-    class Meta:
-        abstract = True
 
 
 class PollutionSource(Record):
@@ -97,6 +86,7 @@ class Dispatch(Record):
     officer_users = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name="执法人员（本单位用户）", blank=True, related_name="dispatches"
     )
+    officers = models.ManyToManyField(Officer, verbose_name="执法人员（名录）", blank=True, related_name="dispatches")
     officer_names = models.CharField(
         "执法人员（其他）", max_length=300, blank=True, help_text="不是本系统用户的执法人员姓名，用顿号分隔"
     )
@@ -135,9 +125,10 @@ class Dispatch(Record):
         return self.number
 
     def officer_list(self) -> list[str]:
-        """Users first, then the other names, as the ledger's 执法人员 column lists them."""
+        """Roster officers first, then users, then the other names, as the ledger's 执法人员 column lists them."""
         # Sorted here (not in the query) so that a prefetched list and a fresh query agree.
-        names = [str(u) for u in sorted(self.officer_users.all(), key=lambda u: u.pk)]
+        names = [o.name for o in sorted(self.officers.all(), key=lambda o: o.pk)]
+        names += [n for n in (str(u) for u in sorted(self.officer_users.all(), key=lambda u: u.pk)) if n not in names]
         return names + [n for n in split_names(self.officer_names) if n not in names]
 
     @property

@@ -23,6 +23,7 @@ from inspections.models import (
     Dispatch,
     Equipment,
     Inspection,
+    Officer,
     PenaltyCase,
     PollutionSource,
     Training,
@@ -261,6 +262,13 @@ RECORD_SORTS: dict[type, dict[str, tuple[str | Case, ...]]] = {
         "attendees": ("attendees", "held_on"),
         "hours": ("hours", "held_on"),
     },
+    Officer: {
+        "name": ("name",),
+        "department": ("department__name", "name"),
+        "certificate_number": ("certificate_number",),
+        "valid_to": ("certificate_valid_to", "name"),
+        "status": (_choice_order("status", Officer.Status.choices), "name"),
+    },
 }
 #: Without ``?sort=`` (or with one not in the whitelist): the models' own order, newest first for dated records.
 DEFAULT_SORTS: dict[type, str] = {
@@ -270,10 +278,11 @@ DEFAULT_SORTS: dict[type, str] = {
     PollutionSource: "name",
     Equipment: "category",
     Training: "-date",
+    Officer: "name",
 }
 # Blank ones go last whichever way the column is sorted (the databases disagree on where NULL sorts). Only
 # these: NULLS LAST on a column that cannot be NULL would keep PostgreSQL from reading an index backwards.
-NULLABLE_SORT_FIELDS = {"decided_on", "department__name"}
+NULLABLE_SORT_FIELDS = {"decided_on", "department__name", "certificate_valid_to"}
 
 
 def record_sort(model: type, sort: str | None) -> str:
@@ -301,11 +310,16 @@ def record_list(model: type, user: User, organization: Organization, *, sort: st
     qs = _ordered(model.objects.for_user(user).filter(organization=organization), model, record_sort(model, sort))
     if model is Dispatch:
         officers = User.objects.only("pk", "username", "first_name", "last_name")
-        return qs.select_related("department").prefetch_related(Prefetch("officer_users", queryset=officers))
+        return qs.select_related("department").prefetch_related(
+            Prefetch("officer_users", queryset=officers),
+            Prefetch("officers", queryset=Officer.objects.only("pk", "name")),
+        )
     if model is Inspection:
         return qs.select_related("dispatch", "source")
     if model is PenaltyCase:
         return qs.select_related("source", "department")
+    if model is Officer:
+        return qs.select_related("department", "user")
     return qs
 
 
@@ -357,11 +371,17 @@ def _between(field: str, start: date | None, end: date | None) -> Q:
 
 def _dispatch_rows(dispatches: QuerySet) -> Iterator[tuple]:
     officers: dict[int, list[str]] = {}
+    # roster officers first, then users, as Dispatch.officer_list names them
+    roster = Dispatch.officers.through.objects.filter(dispatch_id__in=dispatches.values("pk")).order_by("officer_id")
+    for dispatch_id, name in roster.values_list("dispatch_id", "officer__name"):
+        officers.setdefault(dispatch_id, []).append(name)
     through = Dispatch.officer_users.through.objects.filter(dispatch_id__in=dispatches.values("pk")).order_by("user_id")
     for dispatch_id, *name in through.values_list(
         "dispatch_id", "user__last_name", "user__first_name", "user__username"
     ):
-        officers.setdefault(dispatch_id, []).append(_user_name(*name))
+        people = officers.setdefault(dispatch_id, [])
+        if (user_name := _user_name(*name)) not in people:
+            people.append(user_name)
     task_types = _label(Dispatch.TaskType.choices)
     rows = dispatches.order_by("dispatched_on", "number").values_list(
         "pk", "number", "dispatched_on", "officer_count", "officer_names", "task_type", "note"

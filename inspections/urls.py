@@ -12,6 +12,7 @@ PREFIXES = {
     "source": "sources",
     "equipment": "equipment",
     "training": "trainings",
+    "officer": "officers",
 }
 
 urlpatterns = [

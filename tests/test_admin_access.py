@@ -130,6 +130,7 @@ def test_every_registered_model_has_a_decision_for_the_admin_role(db):
         "inspections.equipment",
         "inspections.inspection",
         "inspections.ledgerimport",
+        "inspections.officer",
         "inspections.penaltycase",
         "inspections.pollutionsource",
         "inspections.training",

@@ -65,6 +65,7 @@ from inspections.models import (
     Equipment,
     Inspection,
     LedgerImport,
+    Officer,
     PenaltyCase,
     PollutionSource,
     Training,
@@ -271,9 +272,9 @@ TABLE: dict[str, Entry | tuple[Entry, ...]] = {
     ),
 }
 
-# The six kinds of enforcement record: list (district chosen by ?org=), create, edit, delete, and a detail page
+# The kinds of enforcement record: list (district chosen by ?org=), create, edit, delete, and a detail page
 # for some. Edit and delete look the record up through writable_by: the reviewer and the admin get 404.
-RECORD_KINDS = ("dispatch", "inspection", "case", "source", "equipment", "training")
+RECORD_KINDS = ("dispatch", "inspection", "case", "source", "equipment", "training", "officer")
 for _kind in RECORD_KINDS:
     _record = obj(lambda d, kind=_kind: d.records[kind])
     TABLE[f"inspections:{_kind}-list"] = Entry(read(admin=403), read(admin=403), target="org", query=by_org_code)
@@ -281,7 +282,7 @@ for _kind in RECORD_KINDS:
     TABLE[f"inspections:{_kind}-edit"] = Entry(write(reviewer=404), write(reviewer=404), args=_record)
     TABLE[f"inspections:{_kind}-delete"] = Entry(write(reviewer=404), write(reviewer=404), args=_record)
     TABLE[f"inspections:{_kind}-detail"] = Entry(read(admin=403), read(admin=403), args=_record)
-for _kind in ("inspection", "equipment", "training"):  # no detail page
+for _kind in ("inspection", "equipment", "training", "officer"):  # no detail page
     del TABLE[f"inspections:{_kind}-detail"]
 
 # Cases where the code's answer differs from what the issue demands: (url name[#label], role, target, method)
@@ -378,6 +379,7 @@ def build_district(org: Organization, scorer: User, leader: User, standard, tag:
         "case": make.case(DAY, DAY, "fined", "909150", source=source, case_number=f"{tag}罚字1号"),
         "equipment": make.equipment(DAY, asset_number=f"{prefix}-MX-ZC", name=f"{tag}无人机"),
         "training": make.training(DAY, topic=f"{tag}培训"),
+        "officer": make.officer(f"{tag}执法员", certificate_number=f"{prefix}-MX-ZJ"),
     }
     ledger_job = LedgerImport.objects.create(
         organization=org,
@@ -430,6 +432,7 @@ STATE_MODELS = (
     PollutionSource,
     Dispatch,
     Inspection,
+    Officer,
     PenaltyCase,
     Equipment,
     Training,

@@ -1,8 +1,11 @@
-"""Column headers that sort a record list by clicking them (``inspections.selectors.RECORD_SORTS``)."""
+"""Column headers that sort a record list by clicking them (``inspections.selectors.RECORD_SORTS``), and a\nroster row's certificate state."""
 
 from __future__ import annotations
 
 from django import template
+from django.utils import timezone
+
+from inspections.roster.models import EXPIRY_WARNING_DAYS
 
 register = template.Library()
 
@@ -26,3 +29,17 @@ def sort_header(context: template.Context, key: str, label: str, css: str = "") 
         "href": f"?{query.urlencode()}",
         "next": "降序" if direction == "ascending" else "升序",
     }
+
+
+@register.simple_tag
+def certificate_state(officer) -> str:
+    """A roster row's certificate today: 已过期, 未生效, N天后到期 (within the warning window), or nothing."""
+    if not officer.certificate_number:
+        return ""
+    today = timezone.localdate()
+    if officer.certificate_valid_to < today:
+        return "已过期"
+    if officer.certificate_valid_from > today:
+        return "未生效"
+    days = (officer.certificate_valid_to - today).days
+    return f"{days}天后到期" if days <= EXPIRY_WARNING_DAYS else ""

@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest
 
 from accounts.models import Organization, User
 from inspections import filters, forms
-from inspections.models import Dispatch, Equipment, Inspection, PenaltyCase, PollutionSource, Training
+from inspections.models import Dispatch, Equipment, Inspection, Officer, PenaltyCase, PollutionSource, Training
 from inspections.selectors import visible_organizations
 
 
@@ -52,6 +52,7 @@ KINDS: dict[str, RecordKind] = {
         ),
         RecordKind("equipment", Equipment, forms.EquipmentForm, filters.EquipmentFilter),
         RecordKind("training", Training, forms.TrainingForm, filters.TrainingFilter),
+        RecordKind("officer", Officer, forms.OfficerForm, filters.OfficerFilter),
     )
 }
 
@@ -64,6 +65,7 @@ TABS = [
     ("source-list", "污染源"),
     ("equipment-list", "执法装备"),
     ("training-list", "培训记录"),
+    ("officer-list", "执法人员"),
     ("import", "台账导入"),
 ]
 

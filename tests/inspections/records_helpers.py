@@ -14,7 +14,7 @@ from openpyxl import Workbook
 
 from accounts.models import Organization
 from inspections.ledger.layout import SHEETS
-from inspections.models import Dispatch, Equipment, Inspection, PenaltyCase, PollutionSource, Training
+from inspections.models import Dispatch, Equipment, Inspection, Officer, PenaltyCase, PollutionSource, Training
 from inspections.selectors import period_statistics
 from inspections.validators import credit_code_check_character
 
@@ -92,6 +92,24 @@ class Make:
             topic=kw.pop("topic", f"培训{self._next()}"),
             attendees=attendees,
             hours=Decimal(kw.pop("hours", "2")),
+            **kw,
+        )
+
+    def officer(
+        self,
+        name: str | None = None,
+        valid_from: date | None = date(2020, 1, 1),
+        valid_to: date | None = date(2030, 12, 31),
+        **kw,
+    ) -> Officer:
+        n = self._next()
+        number = kw.pop("certificate_number", f"310105{n:06d}" if valid_from else "")
+        return Officer.objects.create(
+            organization=self.org,
+            name=name or f"执法员{n}",
+            certificate_number=number,
+            certificate_valid_from=valid_from,
+            certificate_valid_to=valid_to,
             **kw,
         )
 

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
-from inspections.models import Dispatch, Equipment, Inspection, PenaltyCase, PollutionSource, Training
+from inspections.models import Dispatch, Equipment, Inspection, Officer, PenaltyCase, PollutionSource, Training
 from inspections.selectors import DEFAULT_SORTS, RECORD_SORTS, record_list, record_sort
 
 LISTS = {
@@ -18,6 +18,7 @@ LISTS = {
     PollutionSource: "inspections:source-list",
     Equipment: "inspections:equipment-list",
     Training: "inspections:training-list",
+    Officer: "inspections:officer-list",
 }
 
 
@@ -158,6 +159,7 @@ def test_every_whitelisted_sort_works_and_has_a_header(as_alice, alice, make, mo
     make.equipment(day)
     make.training(day)
     make.dispatch(day, department=alice.department)
+    make.officer(department=alice.department)
     page = as_alice.get(reverse(LISTS[model])).content.decode()
     offered = {key.removeprefix("-") for key in header_links(page)}
     assert offered == set(RECORD_SORTS[model]), "the page's sortable headers and the whitelist differ"
