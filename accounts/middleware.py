@@ -8,8 +8,8 @@ In MIDDLEWARE, in this order, after django_otp's OTPMiddleware and the messages 
    (SESSION_SAVE_EVERY_REQUEST): the same limit within a minute, without a database write per page.
 2. SecondFactorMiddleware: a leader, admin or staff user who has not passed TOTP in this session reaches
    only the second-factor pages and logout.
-3. PasswordExpiryMiddleware: a user whose password is older than PASSWORD_MAX_AGE_DAYS reaches only the
-   password-change page, the second-factor pages and logout.
+3. PasswordExpiryMiddleware: a user whose password is older than PASSWORD_MAX_AGE_DAYS, or was set by someone
+   else (User.password_must_change), reaches only the password-change page, the second-factor pages and logout.
 """
 
 from __future__ import annotations
@@ -119,11 +119,14 @@ class PasswordExpiryMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if (
-            user.is_authenticated
-            and password_expired(user)
-            and not _allowed(request, ("accounts:password-change", *SECOND_FACTOR_URLS, "accounts:logout"))
+        if not user.is_authenticated or _allowed(
+            request, ("accounts:password-change", *SECOND_FACTOR_URLS, "accounts:logout")
         ):
+            return self.get_response(request)
+        if user.password_must_change:
+            messages.warning(request, "您的密码是由他人（如管理员）设置的，请先修改为只有您知道的密码后继续使用。")
+            return HttpResponseRedirect(reverse("accounts:password-change"))
+        if password_expired(user):
             messages.warning(
                 request, f"您的密码已超过 {settings.PASSWORD_MAX_AGE_DAYS} 天未修改，请先修改密码后继续使用。"
             )

@@ -1,7 +1,8 @@
 """The second factor (TOTP, django-otp): who needs it, and reading a user's devices.
 
 Leaders (领导) sign the annual report and approve assessments; admins (管理员) change the standard's weights,
-users and roles: both must prove a second factor after their password (等保 2.0 8.1.4.1 d: 采用两种或两种以上
+users and roles; the municipal reviewer (市局复核) reads every district's evidence, records and audit trail: all
+must prove a second factor after their password (等保 2.0 8.1.4.1 d: 采用两种或两种以上
 组合的鉴别技术). Staff users (the Django admin) need it too, whatever their group.
 """
 
@@ -17,7 +18,8 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 # Decided by what a user may do, so whoever is given one of these later needs the second factor too. Every
-# 领导 has the first two, every 管理员 the last three (tests/accounts/test_otp.py checks it against roles.py).
+# 领导 has the first two, every 管理员 the next three, every 市局复核 the last two (reading every district's data
+# is as sensitive as changing one's): tests/accounts/test_otp.py checks it against roles.py.
 SECOND_FACTOR_PERMISSIONS = frozenset(
     {
         "assessment.sign_report",
@@ -25,6 +27,8 @@ SECOND_FACTOR_PERMISSIONS = frozenset(
         "assessment.change_indicator",
         "assessment.publish_standard",
         "accounts.change_user",
+        "accounts.view_all_organizations",
+        "audit.view_all_auditevents",
     }
 )
 

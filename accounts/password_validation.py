@@ -92,3 +92,23 @@ class CommonPasswordValidator(django_validation.CommonPasswordValidator):
 
     def get_help_text(self) -> str:
         return "不能使用常见密码。"
+
+
+class AuditPasswordChange:
+    """Not a rule: Django calls ``password_changed`` of every configured validator after any save that set a
+    password (AbstractBaseUser.save), whatever set it: the password page, the admin's add and change-password
+    forms, ``manage.py changepassword``. So no path that sets a password escapes the audit trail."""
+
+    def validate(self, password: str, user: Any = None) -> None:
+        return None
+
+    def password_changed(self, password: str, user: Any = None) -> None:
+        if user is None or user.pk is None:
+            return
+        from accounts import services
+        from audit.context import current_user
+
+        services.record_password_set(user=user, actor=current_user())
+
+    def get_help_text(self) -> str:
+        return "由他人（如管理员）设置的密码，用户下次登录时须改为自己的密码。"

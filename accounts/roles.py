@@ -8,7 +8,17 @@ ADMIN = "管理员"
 MUNICIPAL_REVIEWER = "市局复核"
 
 _STANDARD_MODELS = ("standard", "system", "indicator", "ruleitem")
-_RECORD_MODELS = ("pollutionsource", "dispatch", "inspection", "penaltycase", "equipment", "training", "officer")
+_RECORD_MODELS = (
+    "pollutionsource",
+    "dispatch",
+    "inspection",
+    "penaltycase",
+    "casemeasure",
+    "equipment",
+    "training",
+    "officer",
+    "drillresult",
+)
 _VIEW_RECORDS = [f"inspections.view_{model}" for model in _RECORD_MODELS]
 _VIEW_ALL_AUDIT = ["audit.view_auditevent", "audit.view_all_auditevents"]
 
@@ -45,6 +55,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             for action in ("add", "change", "delete", "view")
         ],
         "assessment.publish_standard",
+        # the 免罚清单 that penalty cases cite as their ground
+        *[f"inspections.{action}_exemptionlistitem" for action in ("add", "change", "delete", "view")],
         *[f"accounts.{action}_{model}" for model in ("user", "department") for action in ("add", "change", "view")],
         "accounts.view_organization",
         "assessment.view_report",
@@ -54,6 +66,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # unlock a locked-out login at once: delete its attempt (django-axes), README "身份鉴别"
         "axes.view_accessattempt",
         "axes.delete_accessattempt",
+        # the lockout windows and how many attempts each refused (accounts.models.LockoutWindow)
+        "accounts.view_lockoutwindow",
         # reset a lost authenticator: delete the device, the user enrols a new one at the next login; admins can
         # neither add nor change a device, so they never see or set anyone's secret
         "otp_totp.view_totpdevice",
@@ -61,10 +75,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     MUNICIPAL_REVIEWER: [
         "assessment.view_selfassessment",
+        # 复核: review scores, return to the district, confirm (review/policies.py)
+        "review.review_assessment",
         "assessment.view_report",
         "accounts.view_all_organizations",
         *_VIEW_RECORDS,
         *_VIEW_ALL_AUDIT,
+        "inspections.view_exemptionlistitem",
     ],
 }
 

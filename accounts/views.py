@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
@@ -119,6 +120,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(max_age_days=settings.PASSWORD_MAX_AGE_DAYS, **kwargs)
 
+    @transaction.atomic  # the new password and its audit event (AuditPasswordChange) together
     def form_valid(self, form) -> HttpResponse:
         # Django keeps this session (with a new key) and every other session of the user stops matching the
         # password hash, so those are logged out on their next request.

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 
 from assessment import services
 from assessment.models import (
+    Grade,
     Indicator,
     RuleItem,
     SelfAssessment,
@@ -71,12 +72,20 @@ class RuleItemInline(FrozenWhenPublishedMixin, admin.TabularInline):
     fields = ("order", "kind", "description", "points", "cap")
 
 
+class GradeInline(FrozenWhenPublishedMixin, admin.TabularInline):
+    """等次: checked when the standard is published (assessment.scoring.grade_problems)."""
+
+    model = Grade
+    extra = 0
+    fields = ("name", "min_score")
+
+
 @admin.register(Standard)
 class StandardAdmin(AuditedAdminMixin, FrozenWhenPublishedMixin, admin.ModelAdmin):
     list_display = ("name", "version", "year_from", "year_to", "total_max", "status", "published_at")
     list_filter = ("status",)
     readonly_fields = ("status", "published_at", "based_on")
-    inlines = [SystemInline]
+    inlines = [GradeInline, SystemInline]
     actions = ["publish", "copy_as_new_version"]
 
     @admin.action(description="发布所选标准（检查满分是否合计一致）", permissions=["publish"])
@@ -141,7 +150,7 @@ class WorkflowEventInline(admin.TabularInline):
 
 
 @admin.register(SelfAssessment)
-class SelfAssessmentAdmin(admin.ModelAdmin):
+class SelfAssessmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Read-only here: scores and workflow change only through the application's pages."""
 
     list_display = ("organization", "year", "standard", "status")

@@ -5,19 +5,17 @@ from __future__ import annotations
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from assessment.selectors import ScoringSheet
-from common.xlsx import HEADER_FILL, keep_text, workbook_bytes
+from common.xlsx import HEADER_FILL, THIN_BORDER, keep_text, workbook_bytes
 
 SHEET_TITLE = "评分表"
 HEADERS = ("编号", "指标", "满分", "得分", "自评说明")
 HEADER_ROW = 3
 CHINESE_NUMERALS = "一二三四五六七八九十"
 
-_THIN = Side(style="thin", color="000000")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _SYSTEM_FILL = PatternFill("solid", fgColor="F2F2F2")
 _FONT = "仿宋"
 
@@ -38,7 +36,7 @@ def workbook_title(sheet: ScoringSheet) -> str:
 def _style_row(ws: Worksheet, row: int, *, bold: bool = False, fill: PatternFill | None = None) -> None:
     for col in range(1, len(HEADERS) + 1):
         cell = ws.cell(row=row, column=col)
-        cell.border = _BORDER
+        cell.border = THIN_BORDER
         cell.font = Font(name=_FONT, size=11, bold=bold)
         cell.alignment = Alignment(vertical="center", wrap_text=True, horizontal="left" if col in (2, 5) else "center")
         if fill is not None:

@@ -103,3 +103,54 @@ def publishing_problems(total_max: Decimal, systems: Sequence[SystemMaxima]) -> 
     if systems and system_sum != total_max:
         problems.append(f"各体系满分合计为{normalize(system_sum)}分，与标准总分{normalize(total_max)}分不符。")
     return problems
+
+
+# --- 等次 ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GradeBand:
+    name: str
+    min_score: Decimal  # inclusive: a total at or above it earns the grade
+
+
+def grade_problems(
+    total_max: Decimal, bands: Sequence[GradeBand], *, veto_description: str = "", veto_grade: str = ""
+) -> list[str]:
+    """What is wrong with a standard's 等次; a standard without any grades publishes without 等次."""
+    problems: list[str] = []
+    names = [b.name for b in bands]
+    if len(set(names)) != len(names):
+        problems.append("等次名称重复。")
+    minima = [b.min_score for b in bands]
+    if len(set(minima)) != len(minima):
+        problems.append("两个等次的最低分相同，无法区分。")
+    for band in bands:
+        if band.min_score > total_max:
+            problems.append(
+                f"等次“{band.name}”的最低分{normalize(band.min_score)}超过标准总分{normalize(total_max)}分。"
+            )
+    if bands and min(minima) != ZERO:
+        # otherwise a low total would have no grade at all
+        problems.append(f"最低的等次须从0分起（现为{normalize(min(minima))}分）。")
+    if veto_description and not bands:
+        problems.append("设了一票否决情形，但没有等次。")
+    if veto_grade and veto_grade not in names:
+        problems.append(f"否决后最高等次“{veto_grade}”不是本标准的等次。")
+    if veto_description and not veto_grade:
+        problems.append("设了一票否决情形，但没有指定否决后的最高等次。")
+    return problems
+
+
+def grade_for(total_score: Decimal, bands: Sequence[GradeBand], *, vetoed: bool = False, veto_grade: str = "") -> str:
+    """The grade a total earns: the highest band whose minimum it reaches; a veto caps it at ``veto_grade``.
+
+    Empty when the standard has no grades."""
+    ordered = sorted(bands, key=lambda b: b.min_score, reverse=True)
+    earned = next((i for i, b in enumerate(ordered) if total_score >= b.min_score), None)
+    if earned is None:
+        return ""
+    if vetoed:
+        cap = next((i for i, b in enumerate(ordered) if b.name == veto_grade), len(ordered) - 1)
+        earned = max(earned, cap)
+    return ordered[earned].name

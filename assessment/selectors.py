@@ -10,7 +10,7 @@ from django.db.models import Prefetch, QuerySet
 from accounts.models import User
 from assessment import scoring
 from assessment.models import Evidence, Indicator, Score, SelfAssessment, Standard, System
-from assessment.standard_files import IndicatorSpec, RuleSpec, StandardSpec, SystemSpec
+from assessment.standard_files import GradeSpec, IndicatorSpec, RuleSpec, StandardSpec, SystemSpec
 
 
 def standard_spec(standard: Standard) -> StandardSpec:
@@ -45,6 +45,9 @@ def standard_spec(standard: Standard) -> StandardSpec:
             )
             for s in systems
         ),
+        grades=tuple(GradeSpec(name=g.name, min_score=g.min_score) for g in standard.grades.order_by("-min_score")),
+        veto_description=standard.veto_description,
+        veto_grade=standard.veto_grade,
     )
 
 
@@ -142,3 +145,41 @@ def scoring_sheet(assessment: SelfAssessment, *, user: User | None = None) -> Sc
             )
         blocks.append(block)
     return ScoringSheet(assessment=assessment, systems=blocks)
+
+
+def overlapping_published(standard: Standard) -> list[Standard]:
+    """Published standards whose years overlap ``standard``'s: publishing it would make a year ambiguous."""
+    others = Standard.objects.filter(status=Standard.Status.PUBLISHED).exclude(pk=standard.pk)
+    if standard.year_to is not None:
+        others = others.filter(year_from__lte=standard.year_to)
+    return list(others.exclude(year_to__lt=standard.year_from).order_by("year_from", "name", "version"))
+
+
+def standard_for_year(year: int) -> Standard | None:
+    """The published standard that applies to ``year``; publishing refuses overlapping years, so there is one."""
+    return (
+        Standard.objects.filter(status=Standard.Status.PUBLISHED, year_from__lte=year)
+        .exclude(year_to__lt=year)
+        .order_by("-version")
+        .first()
+    )
+
+
+def counted_total(assessment: SelfAssessment, *, self_total: Decimal | None = None) -> Decimal | None:
+    """The total that stands for the year: the city's confirmed 复核 total, else the district-approved self-score;
+    None while the district has not approved (its sum is partial)."""
+    if assessment.is_confirmed and assessment.final_total is not None:
+        return assessment.final_total
+    if not assessment.is_district_approved:
+        return None
+    if self_total is None:
+        self_total = scoring.total(Score.objects.filter(assessment=assessment).values_list("score", flat=True))
+    return self_total
+
+
+def previous_year_total(assessment: SelfAssessment) -> Decimal | None:
+    """Last year's counted total of the same district, for the report's {上年度总分}."""
+    previous = SelfAssessment.objects.filter(
+        organization_id=assessment.organization_id, year=assessment.year - 1
+    ).first()
+    return counted_total(previous) if previous is not None else None

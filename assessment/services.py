@@ -22,6 +22,7 @@ from accounts.models import Organization, User
 from assessment import scoring
 from assessment.models import (
     Evidence,
+    Grade,
     Indicator,
     RuleCount,
     RuleItem,
@@ -31,7 +32,7 @@ from assessment.models import (
     System,
     WorkflowEvent,
 )
-from assessment.selectors import standard_spec
+from assessment.selectors import overlapping_published, standard_spec
 from assessment.standard_files import StandardSpec
 from audit import services as audit
 from audit.models import AuditEvent
@@ -51,6 +52,16 @@ class StandardNotPublishable(AssessmentError):
 
 def when_text(moment) -> str:
     return f"{timezone.localtime(moment):%Y年%-m月%-d日 %H:%M}" if moment else "此前"
+
+
+class DuplicateAssessment(AssessmentError):
+    """A district has one self-assessment per year (the database refuses a second)."""
+
+    def __init__(self, existing: SelfAssessment):
+        self.existing = existing
+        super().__init__(
+            f"{existing.organization.short_name}{existing.year}年度的自评已经存在，每个区每年只有一份自评。"
+        )
 
 
 class StaleScore(AssessmentError):
@@ -73,6 +84,7 @@ def ensure_standard_editable(standard: Standard) -> None:
 
 
 def _create_structure(standard: Standard, spec: StandardSpec) -> None:
+    Grade.objects.bulk_create(Grade(standard=standard, name=g.name, min_score=g.min_score) for g in spec.grades)
     for s_order, s in enumerate(spec.systems, start=1):
         system = System.objects.create(standard=standard, order=s_order, name=s.name, max_score=s.max_score)
         for i_order, i in enumerate(s.indicators, start=1):
@@ -104,6 +116,9 @@ def _standard_lines(spec: StandardSpec) -> dict[str, str]:
     lines = {
         "标准": f"{spec.issuer}；适用{spec.year_from}—{spec.year_to or ''}年度；总分{n(spec.total_max)}；说明：{spec.note}"
     }
+    if spec.grades or spec.veto_description:
+        grades = "；".join(f"{g.name}≥{n(g.min_score)}" for g in spec.grades)
+        lines["等次"] = f"{grades}；一票否决：{spec.veto_description or '无'}（最高{spec.veto_grade or '—'}）"
     for system in spec.systems:
         lines[f"体系“{system.name}”"] = f"满分{n(system.max_score)}；{len(system.indicators)}个指标"
         for i in system.indicators:
@@ -134,12 +149,15 @@ def load_standard(*, spec: StandardSpec, actor: User | None = None) -> tuple[Sta
         ensure_standard_editable(standard)
         before = _standard_lines(standard_spec(standard))
         standard.systems.all().delete()
+        standard.grades.all().delete()
         outcome = "updated"
     standard.issuer = spec.issuer
     standard.year_from = spec.year_from
     standard.year_to = spec.year_to
     standard.total_max = spec.total_max
     standard.note = spec.note
+    standard.veto_description = spec.veto_description
+    standard.veto_grade = spec.veto_grade
     standard.save()
     _create_structure(standard, spec)
     audit.record(
@@ -169,6 +187,16 @@ def publish_standard(*, standard: Standard, actor: User | None = None) -> None:
         for system in locked.systems.prefetch_related("indicators")
     ]
     problems = scoring.publishing_problems(locked.total_max, systems)
+    problems += scoring.grade_problems(
+        locked.total_max,
+        [scoring.GradeBand(g.name, g.min_score) for g in locked.grades.all()],
+        veto_description=locked.veto_description,
+        veto_grade=locked.veto_grade,
+    )
+    problems += [
+        f"适用年度与已发布的“{other}”（{other.year_from}—{other.year_to or ''}年度）重叠，同一年度只能有一个已发布的标准。"
+        for other in overlapping_published(locked)
+    ]
     if problems:
         raise StandardNotPublishable(problems)
     locked.status = Standard.Status.PUBLISHED
@@ -186,16 +214,21 @@ def publish_standard(*, standard: Standard, actor: User | None = None) -> None:
 
 @transaction.atomic
 def copy_standard(*, standard: Standard, actor: User | None = None) -> Standard:
-    """A new draft version with the same systems, indicators and rules, for the admin to edit."""
+    """A new draft version with the same systems, indicators and rules, for the admin to edit.
+
+    Its years start after the copied version's last year: publishing refuses two published versions for one
+    year (docs/standard.md "一个年度一个标准"), so a new version covers the years after the old one."""
     latest = Standard.objects.filter(name=standard.name).order_by("-version").values_list("version", flat=True)
     copy = Standard.objects.create(
         name=standard.name,
         issuer=standard.issuer,
         version=latest[0] + 1,
-        year_from=standard.year_from,
-        year_to=standard.year_to,
+        year_from=standard.year_to + 1 if standard.year_to is not None else standard.year_from,
+        year_to=None if standard.year_to is not None else standard.year_to,
         total_max=standard.total_max,
         note=standard.note,
+        veto_description=standard.veto_description,
+        veto_grade=standard.veto_grade,
         based_on=standard,
     )
     spec = standard_spec(standard)
@@ -219,8 +252,17 @@ def create_self_assessment(*, organization: Organization, year: int, standard: S
         raise AssessmentError("只能按已发布的标准开展自评。")
     if not standard.applies_to(year):
         raise AssessmentError(f"“{standard}”不适用于{year}年度。")
-    assessment, _ = SelfAssessment.objects.get_or_create(organization=organization, year=year, standard=standard)
-    return assessment
+    existing = SelfAssessment.objects.filter(organization=organization, year=year).first()
+    if existing is not None:
+        if existing.standard_id == standard.pk:
+            return existing
+        raise DuplicateAssessment(existing)
+    try:
+        with transaction.atomic():
+            return SelfAssessment.objects.create(organization=organization, year=year, standard=standard)
+    except IntegrityError:
+        # created by a concurrent request between our read and our insert: one per district and year
+        raise DuplicateAssessment(SelfAssessment.objects.get(organization=organization, year=year)) from None
 
 
 def _lock(assessment: SelfAssessment) -> SelfAssessment:

@@ -46,6 +46,12 @@ class SystemSpec:
 
 
 @dataclass(frozen=True)
+class GradeSpec:
+    name: str
+    min_score: Decimal
+
+
+@dataclass(frozen=True)
 class StandardSpec:
     name: str
     issuer: str
@@ -56,6 +62,9 @@ class StandardSpec:
     note: str
     systems: tuple[SystemSpec, ...]
     publish: bool = False
+    grades: tuple[GradeSpec, ...] = ()
+    veto_description: str = ""
+    veto_grade: str = ""
 
     def content(self) -> dict[str, Any]:
         """What must match for a published standard to count as already loaded."""
@@ -139,6 +148,19 @@ def parse_standard(data: Any) -> StandardSpec:
     if duplicated:
         raise StandardFileError(f"指标编号重复：{'、'.join(duplicated)}。")
     year_to = data.get("year_to")
+    grades = []
+    for g_index, g in enumerate(data.get("grades") or [], start=1):
+        g_where = f"第{g_index}个等次"
+        if not isinstance(g, dict):
+            raise StandardFileError(f"{g_where}必须写成“name”与“min_score”。")
+        grades.append(
+            GradeSpec(
+                name=str(_required(g, "name", g_where)), min_score=_decimal(_required(g, "min_score", g_where), g_where)
+            )
+        )
+    veto = data.get("veto") or {}
+    if not isinstance(veto, dict):
+        raise StandardFileError("一票否决（veto）必须写成“description”与“grade”。")
     return StandardSpec(
         name=str(_required(data, "name", "标准")),
         issuer=str(_required(data, "issuer", "标准")),
@@ -149,6 +171,9 @@ def parse_standard(data: Any) -> StandardSpec:
         note=str(data.get("note") or "").strip(),
         systems=tuple(systems),
         publish=data.get("status") == "published",
+        grades=tuple(sorted(grades, key=lambda g: g.min_score, reverse=True)),
+        veto_description=str(veto.get("description") or "").strip(),
+        veto_grade=str(veto.get("grade") or "").strip(),
     )
 
 

@@ -14,7 +14,7 @@ from assessment import scoring, selectors, services
 from assessment.exports import score_workbook
 from assessment.forms import NewAssessmentForm, ReturnForm, ScoreForm, ScoreWorkbookForm
 from assessment.imports import read_score_workbook
-from assessment.models import Evidence, Indicator, SelfAssessment, Standard, WorkflowEvent
+from assessment.models import Evidence, Indicator, SelfAssessment, WorkflowEvent
 from common.http import XLSX_MIME, attachment_response
 
 
@@ -46,18 +46,22 @@ def assessment_create(request: HttpRequest) -> HttpResponse:
     standard = None
     if form.is_valid():
         year = form.cleaned_data["year"]
-        standard = (
-            Standard.objects.filter(status=Standard.Status.PUBLISHED, year_from__lte=year)
-            .exclude(year_to__lt=year)
-            .order_by("-version")
-            .first()
-        )
+        standard = selectors.standard_for_year(year)
         if standard is None:
             form.add_error("year", f"没有适用于{year}年度的已发布标准，请联系管理员。")
+        elif SelfAssessment.objects.filter(organization=request.user.organization, year=year).exists():
+            form.add_error("year", f"本单位{year}年度的自评已经存在，每个区每年只有一份自评，请在列表中打开它。")
+            standard = None
     if standard is None:
         # the list again, with the error next to the year field
         return assessment_list(request, form=form)
-    assessment = services.create_self_assessment(organization=request.user.organization, year=year, standard=standard)
+    try:
+        assessment = services.create_self_assessment(
+            organization=request.user.organization, year=year, standard=standard
+        )
+    except services.AssessmentError as exc:
+        form.add_error("year", str(exc))
+        return assessment_list(request, form=form)
     messages.success(request, f"已创建{assessment}。")
     return redirect("assessment:detail", pk=assessment.pk)
 

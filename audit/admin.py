@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
+from audit.admin_hooks import audit_registered
 from audit.models import AuditEvent
 
 
@@ -29,3 +30,20 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+def _audit_other_apps_admins() -> None:
+    """The admins other apps register (roles, login logs, task results): whatever a superuser can change or
+    delete there is in the audit trail too (tests/audit/test_account_changes.py checks every registered admin)."""
+    import axes.admin  # noqa: F401  (registers its admins on import)
+    import django_tasks_db.admin  # noqa: F401
+    from axes.models import AccessFailureLog, AccessLog
+    from django.contrib.auth.models import Group
+    from django_tasks_db.models import DBTaskResult
+
+    for model in (Group, AccessLog, AccessFailureLog, DBTaskResult):
+        if admin.site.is_registered(model):
+            audit_registered(model)
+
+
+_audit_other_apps_admins()

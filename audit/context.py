@@ -23,6 +23,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 _client_ip: ContextVar[str | None] = ContextVar("audit_client_ip", default=None)
+_request: ContextVar[HttpRequest | None] = ContextVar("audit_request", default=None)
 
 
 def _valid(address: str | None) -> str | None:
@@ -55,3 +56,24 @@ def using_ip(address: str | None) -> Iterator[None]:
         yield
     finally:
         _client_ip.reset(token)
+
+
+def current_user():
+    """The signed-in user of the request being served, or None (a command, the task worker, anonymous).
+
+    For writes that happen below any service that takes an actor: a password set through Django's own forms
+    (accounts.password_validation.AuditPasswordChange). ``request.user`` is read now, after authentication.
+    """
+    request = _request.get()
+    user = getattr(request, "user", None) if request is not None else None
+    return user if user is not None and user.is_authenticated else None
+
+
+@contextmanager
+def serving(request: HttpRequest) -> Iterator[None]:
+    token = _request.set(request)
+    try:
+        with using_ip(client_ip(request)):
+            yield
+    finally:
+        _request.reset(token)

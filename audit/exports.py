@@ -33,7 +33,7 @@ def _row(event: AuditEvent) -> list[str]:
         timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S"),
         event.get_action_display(),
         event.actor_name,
-        event.organization.name if event.organization_id else "",
+        "；".join(o.name for o in (event.organization, event.other_organization) if o is not None),
         event.ip_address or "",
         object_type_label(event.object_type) if event.object_type else "",
         event.object_id,

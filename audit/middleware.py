@@ -1,4 +1,5 @@
-"""Makes the client's address available to ``audit.services.record`` for the whole request (see context.py)."""
+"""Makes the client's address (and the signed-in user) available to ``audit.services.record`` for the whole
+request (see context.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from audit.context import client_ip, using_ip
+from audit.context import serving
 
 
 class AuditContextMiddleware:
@@ -14,5 +15,5 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        with using_ip(client_ip(request)):
+        with serving(request):
             return self.get_response(request)

@@ -41,7 +41,8 @@ class AuditEventQuerySet(OrgScopedQuerySet):
             return self.all()
         if user.organization_id is None:
             return self.none()
-        return self.filter(organization_id=user.organization_id)
+        org = user.organization_id
+        return self.filter(models.Q(organization_id=org) | models.Q(other_organization_id=org))
 
     def writable_by(self, user) -> Self:
         return self.none()
@@ -68,6 +69,8 @@ class AuditEvent(models.Model):
         IMPORT = "import", "导入"
         EXPORT = "export", "导出审计记录"
         PRUNE = "prune", "清理过期审计记录"
+        PASSWORD = "password", "设置密码"
+        UNLOCK = "unlock", "解除锁定"
 
     at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -87,6 +90,16 @@ class AuditEvent(models.Model):
         blank=True,
         related_name="+",
         help_text="数据被修改的机构；标准的修改和未知用户名的登录失败没有机构",
+    )
+    # A change that concerns two organisations (a user moved from one district to another) is read by both.
+    other_organization = models.ForeignKey(
+        Organization,
+        verbose_name="相关机构",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="变更同时涉及的另一机构（如用户调离的原机构），该机构也能看到这条记录",
     )
     ip_address = models.GenericIPAddressField("IP地址", null=True, blank=True, unpack_ipv4=True)
     action = models.CharField("操作", max_length=20, choices=Action.choices)

@@ -35,8 +35,19 @@ def logged_out(sender, request, user, **kwargs) -> None:
     record(actor=user, action=Action.LOGOUT, obj=user, organization=user.organization_id, request=request)
 
 
+def _refused_by_lockout(request) -> bool:
+    """The attempt never reached a password check: django-axes refused it (AxesBackend marks the request before
+    Django sends user_login_failed). Such attempts are counted in their lockout window (``locked_out``)."""
+    # axes resets ``axes_failures_since_start`` to None per request and sets it only when it counts a failure
+    return (
+        bool(getattr(request, "axes_locked_out", False)) and getattr(request, "axes_failures_since_start", None) is None
+    )
+
+
 def login_failed(sender, credentials, request=None, **kwargs) -> None:
     # The password is never passed on: Django has already replaced it with asterisks in ``credentials``.
+    if _refused_by_lockout(request):
+        return
     username = _username(credentials)
     record(
         actor=None,
@@ -49,12 +60,23 @@ def login_failed(sender, credentials, request=None, **kwargs) -> None:
 
 
 def locked_out(sender, request=None, username: str | None = None, ip_address: str | None = None, **kwargs) -> None:
+    """django-axes sends this when a lockout starts and again for every attempt refused during it: one event
+    per lockout window; the refused attempts are counted in the window (accounts.models.LockoutWindow)."""
+    from accounts.services import note_refused_login
+
     username = (username or "")[:150]
+    window, opened = note_refused_login(username=username, ip_address=ip_address)
+    if not opened:
+        return
     record(
         actor=None,
         actor_name=username or "（未填写用户名）",
         action=Action.LOCKOUT,
         organization=_organization_of_username(username),
-        note=f"连续登录失败次数过多，用户名“{username}”或来源地址{ip_address or ''}已被暂时锁定",
+        note=(
+            f"连续登录失败次数过多，{window.get_kind_display()}“{window.value}”已被暂时锁定"
+            f"（用户名“{username}”，来源地址{ip_address or ''}）；锁定期间的尝试不再逐条记录，"
+            f"其次数见“登录锁定”（第{window.pk}号）"
+        ),
         request=request,
     )

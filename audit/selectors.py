@@ -17,6 +17,8 @@ from audit.models import AuditEvent
 #: The kinds of object the trail records changes of, for the page's filter (label_lower of each model).
 OBJECT_TYPES = (
     "accounts.user",
+    "otp_totp.totpdevice",
+    "axes.accessattempt",
     "assessment.standard",
     "assessment.system",
     "assessment.indicator",
@@ -68,7 +70,7 @@ def _day_start(day: date) -> datetime:
 
 def events_for(user, filters: Filters = Filters()) -> QuerySet[AuditEvent]:
     """The events the user may read (AuditEventQuerySet.for_user), newest first, narrowed by ``filters``."""
-    events = AuditEvent.objects.for_user(user).select_related("organization")
+    events = AuditEvent.objects.for_user(user).select_related("organization", "other_organization")
     if filters.start:
         events = events.filter(at__gte=_day_start(filters.start))
     if filters.end:  # the whole end day, in Shanghai time
@@ -78,7 +80,8 @@ def events_for(user, filters: Filters = Filters()) -> QuerySet[AuditEvent]:
     if filters.actor:
         events = events.filter(actor_name__icontains=filters.actor)
     if filters.organization_id:
-        events = events.filter(organization_id=filters.organization_id)
+        org = filters.organization_id
+        events = events.filter(models.Q(organization_id=org) | models.Q(other_organization_id=org))
     if filters.object_type:
         events = events.filter(object_type=filters.object_type)
     return events.order_by("-at", "-pk")

@@ -40,6 +40,7 @@ CHANGE_ACTIONS = frozenset(
         Action.PUBLISH,
         Action.IMPORT,
         Action.PRUNE,
+        Action.UNLOCK,
     }
 )
 # Never copied into the trail: secrets, bytes, bookkeeping.
@@ -51,6 +52,7 @@ _ORGANIZATION_PATHS = (
     "assessment.organization",
     "score.assessment.organization",
     "report.organization",
+    "user.organization",
 )
 
 
@@ -85,12 +87,16 @@ def record(
     action: str,
     obj: models.Model | None = None,
     organization=None,
+    other_organization=None,
     changes: Mapping[str, Any] | None = None,
     note: str = "",
     request: HttpRequest | None = None,
     actor_name: str = "",
 ) -> AuditEvent:
-    """Append one event. ``actor`` may be None (a command, an unknown username: then give ``actor_name``)."""
+    """Append one event. ``actor`` may be None (a command, an unknown username: then give ``actor_name``).
+
+    ``other_organization``: a second organisation the change concerns (a user moved between districts); the
+    event is read by both."""
     using = router.db_for_write(AuditEvent)
     if action in CHANGE_ACTIONS and not connections[using].in_atomic_block:
         raise RuntimeError(f"audit.record(action={action!r}) must run inside the transaction of the change it records")
@@ -104,6 +110,11 @@ def record(
         actor=actor,
         actor_name=(actor_name or actor_label(actor) or "系统（命令行或后台任务）")[:200],
         organization_id=organization_id,
+        other_organization_id=(
+            None
+            if getattr(other_organization, "pk", other_organization) == organization_id
+            else getattr(other_organization, "pk", other_organization)
+        ),
         ip_address=client_ip(request) if request is not None else current_ip(),
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
@@ -198,6 +209,10 @@ def prune(*, older_than_days: int, actor=None, actor_name: str = "") -> int:
     with guard.pruning(using) as connection, connection.cursor() as cursor:
         cursor.execute(f'DELETE FROM {guard.TABLE} WHERE "at" < %s', [connection.ops.adapt_datetimefield_value(cutoff)])
         count = max(cursor.rowcount, 0)
+        from accounts.models import LockoutWindow
+
+        # the lockout windows are the rest of the lockout evidence: kept as long, and no longer
+        LockoutWindow.objects.filter(started_at__lt=cutoff).delete()
         record(
             actor=actor,
             actor_name=actor_name,

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Border, Font, PatternFill, Side
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 # Text starting with one of these is a formula to Excel ("=HYPERLINK(…)": CSV/formula injection).
@@ -17,6 +17,8 @@ CSV_TRIGGERS = (*FORMULA_TRIGGERS, "\t", "\r")
 YES, NO = "是", "否"
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+_THIN = Side(style="thin", color="000000")
+THIN_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
 def keep_text(cell: Cell | WriteOnlyCell) -> Cell | WriteOnlyCell:

@@ -32,12 +32,21 @@ def chart_data(*, leader: LeaderOverview | None, city: CityOverview | None) -> d
                 "checks": [m.source_checks for m in leader.months],
                 "fines": [_number(m.fines_yuan / TEN_THOUSAND) for m in leader.months],
             }
+        years = [y for y in leader.trend if y.figure is not None]
+        if len(years) > 1:
+            data["orgtrend"] = {"labels": [f"{y.year}年" for y in years], "total": [_number(y.figure) for y in years]}
     if city is not None:
-        started = [d for d in city.districts if d.assessment is not None]
-        if started:
+        # only totals a district has approved: a draft's partial sum beside them would mislead
+        counted = city.counted
+        if counted:
             data["districts"] = {
-                "labels": [d.organization.short_name for d in started],
-                "total": [_number(d.total) for d in started],
-                "max": [_number(d.max_total) for d in started],
+                "labels": [d.organization.short_name for d in counted],
+                "total": [_number(d.total) for d in counted],
+                "max": [_number(d.max_total) for d in counted],
+            }
+        if len(city.trend) > 1:
+            data["trend"] = {
+                "labels": [f"{p.year}年" for p in city.trend],
+                "total": [_number(p.average) for p in city.trend],
             }
     return data

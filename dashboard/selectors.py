@@ -19,6 +19,7 @@ from assessment import scoring
 from assessment.models import Indicator, Report, Score, SelfAssessment, Standard, System
 from inspections.models import Dispatch, Equipment, Inspection, PenaltyCase, PollutionSource, Training
 from inspections.selectors import MonthStatistics, monthly_statistics
+from review.selectors import comparison
 
 # (model, label, list URL name) in the order the staff card lists them
 RECORD_KINDS: tuple[tuple[type, str, str], ...] = (
@@ -145,6 +146,7 @@ class LeaderOverview:
     months: tuple[MonthStatistics, ...]
     awaiting_approval: tuple[SelfAssessment, ...]
     awaiting_signature: tuple[Report, ...]
+    trend: tuple = ()  # review.selectors.comparison.OrgYear, oldest first
 
     @property
     def has_records(self) -> bool:
@@ -207,7 +209,7 @@ def leader_overview(user: User, *, year: int) -> LeaderOverview:
             .filter(
                 organization=organization,
                 status=Report.Status.DRAFT,
-                assessment__status=SelfAssessment.Status.APPROVED,
+                assessment__status__in=SelfAssessment.LOCKED,
             )
             .order_by("-year")
         )
@@ -219,6 +221,7 @@ def leader_overview(user: User, *, year: int) -> LeaderOverview:
         months=months,
         awaiting_approval=awaiting_approval,
         awaiting_signature=awaiting_signature,
+        trend=tuple(comparison.organization_trend(organization.pk)) if organization is not None else (),
     )
 
 
@@ -229,16 +232,21 @@ def leader_overview(user: User, *, year: int) -> LeaderOverview:
 class DistrictRow:
     organization: Organization
     assessment: SelfAssessment | None
-    total: Decimal | None
+    total: Decimal | None  # only once the district has approved: a draft's partial total is no total
     max_total: Decimal | None
     scored: int
     report_issued: bool
+
+    @property
+    def counted(self) -> bool:
+        return self.total is not None
 
 
 @dataclass(frozen=True)
 class CityOverview:
     year: int
     districts: tuple[DistrictRow, ...]
+    trend: tuple = ()  # review.selectors.comparison.YearPoint, oldest first
 
     def _count(self, status: str) -> int:
         return sum(1 for d in self.districts if d.assessment is not None and d.assessment.status == status)
@@ -246,6 +254,14 @@ class CityOverview:
     @property
     def approved(self) -> int:
         return self._count(SelfAssessment.Status.APPROVED)
+
+    @property
+    def reviewing(self) -> int:
+        return self._count(SelfAssessment.Status.REVIEWING)
+
+    @property
+    def confirmed(self) -> int:
+        return self._count(SelfAssessment.Status.CONFIRMED)
 
     @property
     def submitted(self) -> int:
@@ -263,9 +279,24 @@ class CityOverview:
     def not_started(self) -> int:
         return sum(1 for d in self.districts if d.assessment is None)
 
+    @property
+    def counted(self) -> tuple[DistrictRow, ...]:
+        return tuple(d for d in self.districts if d.counted)
+
+
+def _counted_total(assessment: SelfAssessment) -> Decimal | None:
+    """The total that may stand beside other districts': the confirmed 复核 total, else the district-approved
+    self-score; None for a draft or a submission, whose sum is partial and may still change."""
+    if assessment.status == SelfAssessment.Status.CONFIRMED:
+        return assessment.final_total
+    if assessment.is_district_approved:
+        return scoring.total([assessment.total])
+    return None
+
 
 def city_overview(user: User, *, year: int) -> CityOverview:
-    """Every district's assessment of the year with its total: three queries whatever the number of districts."""
+    """Every district's assessment of the year with its total: five queries whatever the number of districts
+    and years."""
     districts = list(Organization.objects.filter(kind=Organization.Kind.DISTRICT).order_by("code"))
     assessments: dict[int, SelfAssessment] = {}
     for assessment in (
@@ -275,7 +306,7 @@ def city_overview(user: User, *, year: int) -> CityOverview:
         .annotate(total=Sum("scores__score"), scored=Count("scores", filter=Q(scores__score__isnull=False)))
         .order_by("organization_id", "created_at")
     ):
-        assessments[assessment.organization_id] = assessment  # the latest of the year wins
+        assessments[assessment.organization_id] = assessment  # one per district and year
     issued = set(
         Report.objects.for_user(user)
         .filter(year=year, status=Report.Status.ISSUED)
@@ -288,13 +319,13 @@ def city_overview(user: User, *, year: int) -> CityOverview:
             DistrictRow(
                 organization=organization,
                 assessment=assessment,
-                total=scoring.total([assessment.total]) if assessment is not None else None,
+                total=_counted_total(assessment) if assessment is not None else None,
                 max_total=assessment.standard.total_max if assessment is not None else None,
                 scored=assessment.scored if assessment is not None else 0,
                 report_issued=organization.pk in issued,
             )
         )
-    return CityOverview(year=year, districts=tuple(rows))
+    return CityOverview(year=year, districts=tuple(rows), trend=tuple(comparison.city_trend()))
 
 
 # --- admins (管理员) -----------------------------------------------------------------------------------

@@ -2,9 +2,12 @@
 
 from django.contrib import admin
 
+from audit.admin_hooks import AuditedAdminMixin
 from inspections.models import (
+    CaseMeasure,
     Dispatch,
     Equipment,
+    ExemptionListItem,
     Inspection,
     LedgerImport,
     Officer,
@@ -15,14 +18,14 @@ from inspections.models import (
 
 
 @admin.register(PollutionSource)
-class PollutionSourceAdmin(admin.ModelAdmin):
+class PollutionSourceAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "credit_code", "organization", "industry", "category"]
     list_filter = ["organization", "category"]
     search_fields = ["name", "credit_code"]
 
 
 @admin.register(Dispatch)
-class DispatchAdmin(admin.ModelAdmin):
+class DispatchAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["number", "dispatched_on", "officer_count", "task_type", "organization"]
     list_filter = ["organization", "task_type"]
     search_fields = ["number"]
@@ -31,14 +34,14 @@ class DispatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(admin.ModelAdmin):
+class InspectionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["inspected_on", "dispatch", "source", "result", "organization"]
     list_filter = ["organization", "result"]
     raw_id_fields = ["dispatch", "source"]
 
 
 @admin.register(PenaltyCase)
-class PenaltyCaseAdmin(admin.ModelAdmin):
+class PenaltyCaseAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["case_number", "source", "violation_type", "filed_on", "decided_on", "outcome", "fine_yuan"]
     list_filter = ["organization", "outcome", "transferred_to_police"]
     search_fields = ["case_number", "violation_type"]
@@ -46,19 +49,35 @@ class PenaltyCaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Equipment)
-class EquipmentAdmin(admin.ModelAdmin):
+class EquipmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["asset_number", "name", "category", "purchased_on", "status", "organization"]
     list_filter = ["organization", "category", "status"]
 
 
 @admin.register(Training)
-class TrainingAdmin(admin.ModelAdmin):
+class TrainingAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["held_on", "topic", "category", "attendees", "hours", "organization"]
     list_filter = ["organization", "category"]
 
 
+@admin.register(ExemptionListItem)
+class ExemptionListItemAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """The 免罚清单 the admins maintain; a case cites an item as its ground for 免于处罚 / 不予处罚."""
+
+    list_display = ["code", "title", "basis", "active"]
+    list_filter = ["active"]
+    search_fields = ["code", "title"]
+
+
+@admin.register(CaseMeasure)
+class CaseMeasureAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["case", "kind", "started_on", "ended_on", "organization"]
+    list_filter = ["organization", "kind"]
+    raw_id_fields = ["case"]
+
+
 @admin.register(Officer)
-class OfficerAdmin(admin.ModelAdmin):
+class OfficerAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "certificate_number",
@@ -73,7 +92,7 @@ class OfficerAdmin(admin.ModelAdmin):
 
 
 @admin.register(LedgerImport)
-class LedgerImportAdmin(admin.ModelAdmin):
+class LedgerImportAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "original_name", "organization", "created_by", "status", "error_count"]
     list_filter = ["organization", "status"]
     readonly_fields = [f.name for f in LedgerImport._meta.fields]

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from accounts.models import Department, Organization, User
 from inspections.models import Dispatch, Equipment, Inspection, Officer, PenaltyCase, PollutionSource, Training
-from inspections.roster.models import EXPIRY_WARNING_DAYS
+from inspections.procedure.models import CaseMeasure
+from inspections.roster.models import EXPIRY_WARNING_DAYS, DrillResult
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -193,6 +194,31 @@ class TrainingFilter(RecordFilter):
             qs = qs.filter(category=data["category"])
         if data.get("q"):
             qs = qs.filter(topic__icontains=data["q"])
+        return qs
+
+
+class CaseMeasureFilter(RecordFilter):
+    kind = forms.ChoiceField(label="措施", required=False, choices=_blank(CaseMeasure.Kind.choices))
+    case = forms.CharField(label="案件编号", required=False, max_length=60)
+
+    def narrow(self, qs: QuerySet, data: dict[str, Any]) -> QuerySet:
+        if data.get("kind"):
+            qs = qs.filter(kind=data["kind"])
+        if data.get("case"):
+            qs = qs.filter(case__case_number__icontains=data["case"].strip())
+        return qs
+
+
+class DrillResultFilter(RecordFilter):
+    level = forms.ChoiceField(label="级别", required=False, choices=_blank(DrillResult.Level.choices))
+    q = forms.CharField(label="活动、人员或团队", required=False, max_length=50)
+
+    def narrow(self, qs: QuerySet, data: dict[str, Any]) -> QuerySet:
+        if data.get("level"):
+            qs = qs.filter(level=data["level"])
+        if data.get("q"):
+            text = data["q"]
+            qs = qs.filter(Q(event__icontains=text) | Q(officer__name__icontains=text) | Q(team__icontains=text))
         return qs
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 
 from accounts.models import Department, Organization, User
 from common.text import add_to_text_fields
@@ -26,6 +27,10 @@ from inspections.models import (
     Training,
     split_names,
 )
+from inspections.procedure.models import CaseMeasure, ExemptionListItem
+from inspections.procedure.rules import procedure_problems
+from inspections.roster.attendance import AttendanceError, attendance_text, parse_attendance, unique_names
+from inspections.roster.models import DrillResult, TrainingAttendance
 from inspections.roster.selectors import officer_choices
 from inspections.validators import credit_code_problem, normalize_credit_code
 
@@ -223,6 +228,25 @@ class PenaltyCaseForm(SourceCodeMixin, OrgRecordForm):
             "outcome",
             "fine_yuan",
             "transferred_to_police",
+            # the procedure (立案 → … → 结案) and the outcome's detail
+            "investigation_ended_on",
+            "is_major",
+            "legal_reviewer",
+            "legal_reviewed_on",
+            "notified_on",
+            "statement_made",
+            "hearing_requested",
+            "hearing_on",
+            "extension_days",
+            "extension_reason",
+            "delivered_on",
+            "paid_yuan",
+            "paid_on",
+            "surcharge_yuan",
+            "exemption_ground",
+            "exemption_item",
+            "transferred_on",
+            "transferred_to",
         ]
         widgets = {"violation_type": forms.TextInput(attrs={"list": "violation-types"})}
 
@@ -238,9 +262,30 @@ class PenaltyCaseForm(SourceCodeMixin, OrgRecordForm):
             .values_list("violation_type", flat=True)
             .distinct()
         )
+        self.fields["exemption_item"].queryset = ExemptionListItem.objects.filter(
+            Q(active=True) | Q(pk=self.instance.exemption_item_id)
+        )
+        for name in ("paid_yuan", "surcharge_yuan", "extension_days"):
+            self.fields[name].required = False
 
     def clean_fine_yuan(self) -> Decimal:
         return self.cleaned_data["fine_yuan"] or Decimal("0")
+
+    def clean_paid_yuan(self) -> Decimal:
+        return self.cleaned_data["paid_yuan"] or Decimal("0")
+
+    def clean_surcharge_yuan(self) -> Decimal:
+        return self.cleaned_data["surcharge_yuan"] or Decimal("0")
+
+    def clean_extension_days(self) -> int:
+        return self.cleaned_data["extension_days"] or 0
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for field, message in procedure_problems(cleaned):
+            if field in self.fields and field not in self.errors:
+                self.add_error(field, message)
+        return cleaned
 
 
 class EquipmentForm(OrgRecordForm):
@@ -253,10 +298,105 @@ class EquipmentForm(OrgRecordForm):
 
 class TrainingForm(OrgRecordForm):
     org_unique = ("held_on", "topic")
+    attendance = forms.CharField(
+        label="参训执法人员及学时",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="名录中的执法人员，用顿号分隔；学时与本次培训不同的写在姓名后，如“王强、李明 2”",
+    )
 
     class Meta:
         model = Training
-        fields = ["held_on", "topic", "category", "organiser", "attendees", "hours"]
+        fields = ["held_on", "topic", "category", "organiser", "attendees", "hours", "attendance"]
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            entries = [(a.officer.name, a.hours) for a in self.instance.attendance.select_related("officer")]
+            self.initial["attendance"] = attendance_text(entries, default_hours=self.instance.hours)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        hours = cleaned.get("hours")
+        if hours is None or "attendance" in self.errors:
+            return cleaned
+        try:
+            entries = parse_attendance(cleaned.get("attendance", ""), default_hours=hours)
+        except AttendanceError as exc:
+            self.add_error("attendance", str(exc))
+            return cleaned
+        roster = unique_names(Officer.objects.filter(organization=self.organization).values_list("pk", "name"))
+        unknown = [name for name, _ in entries if name not in roster]
+        if unknown:
+            self.add_error(
+                "attendance",
+                f"“{'、'.join(unknown)}”不在本单位执法人员名录中（或名录中有同名人员），请先在“执法人员”中登记。",
+            )
+        elif cleaned.get("attendees") is not None and len(entries) > cleaned["attendees"]:
+            self.add_error("attendees", f"列出了{len(entries)}名参训执法人员，多于参训人数{cleaned['attendees']}。")
+        self.attendance_entries = [(roster.get(name), hours) for name, hours in entries]
+        return cleaned
+
+    def save(self, commit: bool = True) -> Training:
+        training = super().save(commit)
+        # Called inside services.save_record's transaction: the list is replaced with the training, or not at all.
+        training.attendance.all().delete()
+        TrainingAttendance.objects.bulk_create(
+            [
+                TrainingAttendance(organization=self.organization, training=training, officer_id=pk, hours=hours)
+                for pk, hours in getattr(self, "attendance_entries", [])
+            ]
+        )
+        return training
+
+
+class CaseMeasureForm(OrgRecordForm):
+    case_number = forms.CharField(label="案件编号", max_length=60, help_text="采取措施的行政处罚案件")
+
+    class Meta:
+        model = CaseMeasure
+        fields = ["case_number", "kind", "started_on", "ended_on", "note"]
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if self.instance.case_id and not self.is_bound:
+            self.initial.setdefault("case_number", self.instance.case.case_number)
+
+    def clean_case_number(self) -> PenaltyCase:
+        number = self.cleaned_data["case_number"].strip()
+        case = PenaltyCase.objects.filter(organization=self.organization, case_number=number).first()
+        if case is None:
+            raise forms.ValidationError(f"本单位没有案件编号为“{number}”的行政处罚案件。")
+        self.instance.case = case
+        return case
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        case, started, ended = cleaned.get("case_number"), cleaned.get("started_on"), cleaned.get("ended_on")
+        if started and ended and ended < started:
+            self.add_error("ended_on", "结束日期不能早于开始日期。")
+        if case and started and started < case.filed_on:
+            self.add_error("started_on", f"开始日期不能早于该案立案日期{case.filed_on:%Y-%m-%d}。")
+        return cleaned
+
+
+class DrillResultForm(OrgRecordForm):
+    class Meta:
+        model = DrillResult
+        fields = ["held_on", "event", "level", "officer", "team", "placing", "award"]
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = officer_choices(self.organization)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not cleaned.get("officer") and not (cleaned.get("team") or "").strip() and "officer" not in self.errors:
+            self.add_error("officer", "请填写获奖的执法人员或团队。")
+        if cleaned.get("placing") is None and not (cleaned.get("award") or "").strip() and "placing" not in self.errors:
+            self.add_error("placing", "请填写名次或奖项。")
+        return cleaned
 
 
 class OfficerForm(OrgRecordForm):

@@ -8,9 +8,7 @@ statistics and the ledger export.
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
-from typing import Self
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -22,22 +20,19 @@ from accounts.models import Department, Organization
 from accounts.scoping import OrgScopedQuerySet
 from common.models import Record
 
-# The roster's models are registered with this app by this import (and re-exported from here).
-from inspections.roster.models import Officer
+# These imports register the roster's and the procedure's models with this app; the names are re-exported.
+from inspections.procedure import periods
+from inspections.procedure.models import (  # noqa: F401
+    PROCEDURE_CONSTRAINTS,
+    CaseMeasure,
+    ExemptionListItem,
+    PenaltyProcedure,
+)
+from inspections.querysets import RecordQuerySet
+from inspections.roster.models import DrillResult, Officer, TrainingAttendance  # noqa: F401
 from inspections.validators import validate_credit_code
 
 ZERO = Decimal("0")
-
-
-class RecordQuerySet(OrgScopedQuerySet):
-    def in_period(self, start: date | None, end: date | None) -> Self:
-        """Records whose period date (the model's ``PERIOD_DATE``) lies in [start, end], both inclusive."""
-        qs = self.alias(period_date=self.model.PERIOD_DATE)
-        if start is not None:
-            qs = qs.filter(period_date__gte=start)
-        if end is not None:
-            qs = qs.filter(period_date__lte=end)
-        return qs
 
 
 class PollutionSource(Record):
@@ -182,7 +177,7 @@ class Inspection(Record):
         return f"{self.inspected_on} {self.source}"
 
 
-class PenaltyCase(Record):
+class PenaltyCase(Record, PenaltyProcedure):
     class Outcome(models.TextChoices):
         PENDING = "", "未决定"
         FINED = "fined", "罚款"
@@ -249,10 +244,19 @@ class PenaltyCase(Record):
                 name="case_fine_only_when_fined",
                 violation_error_message="处理结果为“罚款”时罚款金额须大于0，其他处理结果罚款金额须为0。",
             ),
+            *PROCEDURE_CONSTRAINTS,
         ]
 
     def __str__(self) -> str:
         return self.case_number
+
+    def statutory_periods(self) -> tuple[periods.Period, ...]:
+        return periods.case_periods(
+            filed_on=self.filed_on,
+            decided_on=self.decided_on,
+            delivered_on=self.delivered_on,
+            extension_days=self.extension_days,
+        )
 
 
 class Equipment(Record):

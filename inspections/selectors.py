@@ -20,7 +20,9 @@ from accounts.scoping import can_view_all_organizations
 from inspections.ledger.layout import CASES, DISPATCHES, EQUIPMENT, INSPECTIONS, TRAININGS
 from inspections.models import (
     ZERO,
+    CaseMeasure,
     Dispatch,
+    DrillResult,
     Equipment,
     Inspection,
     Officer,
@@ -262,6 +264,18 @@ RECORD_SORTS: dict[type, dict[str, tuple[str | Case, ...]]] = {
         "attendees": ("attendees", "held_on"),
         "hours": ("hours", "held_on"),
     },
+    CaseMeasure: {
+        "case": ("case__case_number", "started_on"),
+        "kind": (_choice_order("kind", CaseMeasure.Kind.choices), "started_on"),
+        "started": ("started_on",),
+        "ended": ("ended_on", "started_on"),
+    },
+    DrillResult: {
+        "date": ("held_on",),
+        "event": ("event", "held_on"),
+        "level": (_choice_order("level", DrillResult.Level.choices), "held_on"),
+        "placing": ("placing", "held_on"),
+    },
     Officer: {
         "name": ("name",),
         "department": ("department__name", "name"),
@@ -279,10 +293,12 @@ DEFAULT_SORTS: dict[type, str] = {
     Equipment: "category",
     Training: "-date",
     Officer: "name",
+    CaseMeasure: "-started",
+    DrillResult: "-date",
 }
 # Blank ones go last whichever way the column is sorted (the databases disagree on where NULL sorts). Only
 # these: NULLS LAST on a column that cannot be NULL would keep PostgreSQL from reading an index backwards.
-NULLABLE_SORT_FIELDS = {"decided_on", "department__name", "certificate_valid_to"}
+NULLABLE_SORT_FIELDS = {"decided_on", "department__name", "certificate_valid_to", "ended_on", "placing"}
 
 
 def record_sort(model: type, sort: str | None) -> str:
@@ -320,6 +336,10 @@ def record_list(model: type, user: User, organization: Organization, *, sort: st
         return qs.select_related("source", "department")
     if model is Officer:
         return qs.select_related("department", "user")
+    if model is CaseMeasure:
+        return qs.select_related("case")
+    if model is DrillResult:
+        return qs.select_related("officer")
     return qs
 
 

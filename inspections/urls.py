@@ -13,6 +13,8 @@ PREFIXES = {
     "equipment": "equipment",
     "training": "trainings",
     "officer": "officers",
+    "measure": "measures",
+    "drill": "drills",
 }
 
 urlpatterns = [

@@ -19,6 +19,7 @@ run_packages=(
 test_packages=(
   poppler-utils                               # pdftotext/pdffonts/pdfsig/pdftoppm: the tests read the PDFs back
   libnss3-tools                               # certutil: the tests check signatures with pdfsig in an NSS database
+  libatomic1                                  # Playwright's bundled node driver links it; minimal Debian lacks it
   chromium                                    # the end-to-end tests drive Debian's Chromium (nothing downloads a browser)
   chromium-l10n                               # … in Chinese (file inputs and dialogs say 选择文件, not "Choose Files")
   fonts-noto-cjk                              # Chromium shows the Chinese pages (and screenshots) with a CJK font

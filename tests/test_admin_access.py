@@ -43,6 +43,8 @@ ADMIN_CHANGELISTS = {
     "assessment.system",
     "audit.auditevent",
     "axes.accessattempt",
+    "accounts.lockoutwindow",
+    "inspections.exemptionlistitem",
     "otp_totp.totpdevice",
 }
 # and the add pages he may open (the audit trail and the others are never added through the admin)
@@ -53,9 +55,11 @@ ADMIN_ADDS = {
     "assessment.signingcredential",
     "assessment.standard",
     "assessment.system",
+    "inspections.exemptionlistitem",
 }
 # what the admin offers nobody, not even a superuser: records made by the system, never typed in
 NOBODY_ADDS = {
+    "accounts.lockoutwindow",
     "assessment.selfassessment",
     "audit.auditevent",
     "axes.accessattempt",
@@ -126,6 +130,7 @@ def test_every_registered_model_has_a_decision_for_the_admin_role(db):
         "axes.accesslog",
         "axes.accessfailurelog",
         "django_tasks_database.dbtaskresult",
+        "inspections.casemeasure",
         "inspections.dispatch",
         "inspections.equipment",
         "inspections.inspection",

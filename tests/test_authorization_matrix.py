@@ -61,7 +61,9 @@ from assessment.reports import services as report_services
 from assessment.reports.demo import SECTIONS_2023
 from assessment.standard_files import read_standard_file
 from inspections.models import (
+    CaseMeasure,
     Dispatch,
+    DrillResult,
     Equipment,
     Inspection,
     LedgerImport,
@@ -270,11 +272,21 @@ TABLE: dict[str, Entry | tuple[Entry, ...]] = {
     "audit:export-csv": Entry(
         read(scorer=403, admin=200, other=None), read(scorer=403, admin=200, other=None), "org", query=by_org_pk
     ),
+    # --- the municipal 复核, comparison and years (review app) ---
+    "review:sheet": Entry(read(), everyone(405), args=ASSESSMENT),
+    # the reviewer finds the assessment (a draft here) and is told it cannot be reviewed yet
+    "review:start": Entry(POST_ONLY, write(scorer=403, reviewer=OK), args=ASSESSMENT),
+    "review:save": Entry(POST_ONLY, write(scorer=403, reviewer=OK), args=ASSESSMENT),
+    "review:carry-forward": Entry(POST_ONLY, write(), args=ASSESSMENT),
+    "review:years": Entry(read(), everyone(405), args=ASSESSMENT),
+    # ranking districts against each other is the municipal bureau's alone
+    "review:comparison": Entry(Rule(403, 403, 403, 200), everyone(405), target=None),
+    "review:comparison-export": Entry(Rule(403, 403, 403, 200), everyone(405), target=None),
 }
 
 # The kinds of enforcement record: list (district chosen by ?org=), create, edit, delete, and a detail page
 # for some. Edit and delete look the record up through writable_by: the reviewer and the admin get 404.
-RECORD_KINDS = ("dispatch", "inspection", "case", "source", "equipment", "training", "officer")
+RECORD_KINDS = ("dispatch", "inspection", "case", "source", "equipment", "training", "officer", "measure", "drill")
 for _kind in RECORD_KINDS:
     _record = obj(lambda d, kind=_kind: d.records[kind])
     TABLE[f"inspections:{_kind}-list"] = Entry(read(admin=403), read(admin=403), target="org", query=by_org_code)
@@ -282,7 +294,7 @@ for _kind in RECORD_KINDS:
     TABLE[f"inspections:{_kind}-edit"] = Entry(write(reviewer=404), write(reviewer=404), args=_record)
     TABLE[f"inspections:{_kind}-delete"] = Entry(write(reviewer=404), write(reviewer=404), args=_record)
     TABLE[f"inspections:{_kind}-detail"] = Entry(read(admin=403), read(admin=403), args=_record)
-for _kind in ("inspection", "equipment", "training", "officer"):  # no detail page
+for _kind in ("inspection", "equipment", "training", "officer", "measure", "drill"):  # no detail page
     del TABLE[f"inspections:{_kind}-detail"]
 
 # Cases where the code's answer differs from what the issue demands: (url name[#label], role, target, method)
@@ -376,10 +388,16 @@ def build_district(org: Organization, scorer: User, leader: User, standard, tag:
         "source": source,
         "dispatch": dispatch,
         "inspection": make.inspection(DAY, dispatch=dispatch, source=source, findings=f"{tag}检查发现"),
-        "case": make.case(DAY, DAY, "fined", "909150", source=source, case_number=f"{tag}罚字1号"),
+        "case": (case := make.case(DAY, DAY, "fined", "909150", source=source, case_number=f"{tag}罚字1号")),
+        "measure": CaseMeasure.objects.create(
+            organization=org, case=case, kind=CaseMeasure.Kind.SEIZURE, started_on=DAY, note=f"{tag}查封"
+        ),
         "equipment": make.equipment(DAY, asset_number=f"{prefix}-MX-ZC", name=f"{tag}无人机"),
         "training": make.training(DAY, topic=f"{tag}培训"),
-        "officer": make.officer(f"{tag}执法员", certificate_number=f"{prefix}-MX-ZJ"),
+        "officer": (officer := make.officer(f"{tag}执法员", certificate_number=f"{prefix}-MX-ZJ")),
+        "drill": DrillResult.objects.create(
+            organization=org, held_on=DAY, event=f"{tag}练兵", level="district", officer=officer, placing=1
+        ),
     }
     ledger_job = LedgerImport.objects.create(
         organization=org,
@@ -434,6 +452,8 @@ STATE_MODELS = (
     Inspection,
     Officer,
     PenaltyCase,
+    CaseMeasure,
+    DrillResult,
     Equipment,
     Training,
     LedgerImport,

@@ -13,10 +13,11 @@ from assessment.models.selfassessment import (
     WorkflowEvent,
     evidence_upload_to,
 )
-from assessment.models.standard import Indicator, RuleItem, Standard, System
+from assessment.models.standard import Grade, Indicator, RuleItem, Standard, System
 
 __all__ = [
     "Evidence",
+    "Grade",
     "Indicator",
     "IssuedReport",
     "Report",

@@ -15,6 +15,9 @@ class SelfAssessment(models.Model):
         DRAFT = "draft", "草稿"
         SUBMITTED = "submitted", "已提交"
         APPROVED = "approved", "已审定"
+        # the municipal bureau's 复核 (review app): 已审定 → 市级复核中 → 已确认, or back to 草稿
+        REVIEWING = "reviewing", "市级复核中"
+        CONFIRMED = "confirmed", "已确认"
 
     organization = models.ForeignKey(
         Organization, verbose_name="机构", on_delete=models.PROTECT, related_name="self_assessments"
@@ -27,8 +30,13 @@ class SelfAssessment(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     approved_at = models.DateTimeField("审定时间", null=True, blank=True)
+    # Set once, when the city confirms its 复核: the sum of the 复核得分 and the 等次 (review.services.confirm)
+    final_total = models.DecimalField("复核总分", max_digits=6, decimal_places=1, null=True, blank=True)
+    grade = models.CharField("等次", max_length=10, blank=True)
 
     objects = OrgScopedQuerySet.as_manager()
+
+    LOCKED = (Status.APPROVED, Status.REVIEWING, Status.CONFIRMED)
 
     class Meta:
         verbose_name = "自评"
@@ -40,9 +48,8 @@ class SelfAssessment(models.Model):
             ("review_selfassessment", "可以审定或退回自评"),
         ]
         constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "year", "standard"], name="assessment_unique_org_year_standard"
-            )
+            # one assessment per district and year, whichever standard version applies
+            models.UniqueConstraint(fields=["organization", "year"], name="assessment_unique_org_year")
         ]
 
     def __str__(self) -> str:
@@ -54,7 +61,16 @@ class SelfAssessment(models.Model):
 
     @property
     def is_locked(self) -> bool:
-        return self.status == self.Status.APPROVED
+        return self.status in self.LOCKED
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == self.Status.CONFIRMED
+
+    @property
+    def is_district_approved(self) -> bool:
+        """Approved by the district's leader (whatever the city has done since): figures fit to rank."""
+        return self.status in self.LOCKED
 
 
 class ScoreQuerySet(OrgScopedQuerySet):
@@ -145,6 +161,9 @@ class WorkflowEvent(models.Model):
         SUBMIT = "submit", "提交"
         RETURN = "return", "退回"
         APPROVE = "approve", "审定"
+        REVIEW = "review", "开始复核"
+        CITY_RETURN = "city_return", "市局退回"
+        CONFIRM = "confirm", "复核确认"
 
     assessment = models.ForeignKey(SelfAssessment, on_delete=models.CASCADE, related_name="events")
     action = models.CharField("操作", max_length=20, choices=Action.choices)

@@ -29,6 +29,10 @@ class Standard(models.Model):
         "self", verbose_name="复制自", on_delete=models.SET_NULL, null=True, blank=True, editable=False
     )
     published_at = models.DateTimeField("发布时间", null=True, blank=True, editable=False)
+    # An assessment-level 一票否决: when the city finds it applies, the 等次 is at most veto_grade
+    # (e.g. 不合格) whatever the total (docs/standard.md "等次").
+    veto_description = models.TextField("一票否决情形", blank=True, max_length=500)
+    veto_grade = models.CharField("否决后最高等次", max_length=10, blank=True, help_text="须为本标准的等次之一")
 
     class Meta:
         verbose_name = "评价标准"
@@ -137,3 +141,26 @@ class RuleItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}：{self.description}"
+
+
+class Grade(models.Model):
+    """One 等次 of a standard version: a total at or above ``min_score`` earns it (the highest one reached)."""
+
+    standard = models.ForeignKey(Standard, verbose_name="标准", on_delete=models.CASCADE, related_name="grades")
+    name = models.CharField("等次", max_length=10)
+    min_score = models.DecimalField(
+        "最低分", max_digits=6, decimal_places=1, validators=[MinValueValidator(ZERO), validate_half_step]
+    )
+
+    class Meta:
+        verbose_name = "等次"
+        verbose_name_plural = "等次"
+        ordering = ["standard", "-min_score"]
+        constraints = [
+            models.UniqueConstraint(fields=["standard", "name"], name="grade_unique_name"),
+            models.UniqueConstraint(fields=["standard", "min_score"], name="grade_unique_min_score"),
+            models.CheckConstraint(condition=models.Q(min_score__gte=0), name="grade_min_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.min_score}分及以上）"

@@ -12,7 +12,7 @@ from datetime import date
 from assessment.exports import CHINESE_NUMERALS
 from assessment.models import Report
 from assessment.scoring import normalize
-from assessment.selectors import ScoringSheet, scoring_sheet
+from assessment.selectors import ScoringSheet, previous_year_total, scoring_sheet
 from inspections.selectors import PeriodStatistics, period_statistics
 from inspections.wording import period_text as period_label
 
@@ -41,6 +41,23 @@ def numeral(index: int) -> str:
     return ("" if tens == 1 else CHINESE_NUMERALS[tens - 1]) + "十" + (CHINESE_NUMERALS[ones - 1] if ones else "")
 
 
+def year_on_year(sheet: ScoringSheet) -> dict[str, str]:
+    """{上年度总分} and {总分增减}: last year's counted total (confirmed 复核 total, else the approved self-score)
+    and this year's change against it; a dash where either year has no total that counts."""
+    previous = previous_year_total(sheet.assessment)
+    current = sheet.assessment.final_total if sheet.assessment.is_confirmed else sheet.total
+    if previous is None:
+        return {"上年度总分": "—", "总分增减": "—"}
+    change = current - previous
+    if change > 0:
+        text = f"增加{normalize(change)}分"
+    elif change < 0:
+        text = f"减少{normalize(-change)}分"
+    else:
+        text = "持平"
+    return {"上年度总分": normalize(previous), "总分增减": text}
+
+
 def placeholder_values(*, stats: PeriodStatistics, sheet: ScoringSheet, start: date, end: date) -> dict[str, str]:
     values = {
         "统计期间": period_label(start, end),
@@ -58,6 +75,7 @@ def placeholder_values(*, stats: PeriodStatistics, sheet: ScoringSheet, start: d
         "自评总分": normalize(sheet.total),
         "自评满分": normalize(sheet.max_total),
         "体系数": str(len(sheet.systems)),
+        **year_on_year(sheet),
     }
     for index, block in enumerate(sheet.systems):
         n = numeral(index)

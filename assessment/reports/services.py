@@ -226,7 +226,7 @@ def configure_credential(
 def _ensure_may_sign(report: Report, user: User) -> None:
     if not user.has_perm(SIGN_PERMISSION) or user.organization_id != report.organization_id:
         raise PermissionDenied("只有本单位的领导可以签发工作报告。")
-    if report.assessment.status != SelfAssessment.Status.APPROVED:
+    if not report.assessment.is_district_approved:
         raise AssessmentError("自评尚未审定，不能签发工作报告。")
     if not report.is_editable:
         raise AssessmentError("报告已签发；如需更正，请先发起更正。")

@@ -10,9 +10,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from accounts.models import Department
+from accounts.models import Department, Organization
 from accounts.scoping import OrgScopedQuerySet
 from common.models import Record
+from inspections.querysets import RecordQuerySet
 
 #: how far ahead an expiring certificate is shown (the leader's dashboard, the roster page)
 EXPIRY_WARNING_DAYS = 90
@@ -114,3 +115,78 @@ class Officer(Record):
         if not self.certified_on(day):
             return None
         return (self.certificate_valid_to - day).days
+
+
+class TrainingAttendance(models.Model):
+    """An officer of the roster attended a training and earned these hours (学时) from it."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name="机构", on_delete=models.PROTECT, related_name="training_attendance"
+    )
+    training = models.ForeignKey(
+        "inspections.Training", verbose_name="培训", on_delete=models.CASCADE, related_name="attendance"
+    )
+    officer = models.ForeignKey(Officer, verbose_name="执法人员", on_delete=models.PROTECT, related_name="attendance")
+    hours = models.DecimalField("学时", max_digits=5, decimal_places=1)
+
+    objects = OrgScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "参训人员"
+        verbose_name_plural = "参训人员"
+        ordering = ["training", "officer__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["training", "officer"], name="attendance_once_per_training"),
+            models.CheckConstraint(
+                condition=Q(hours__gte=0),
+                name="attendance_hours_not_negative",
+                violation_error_message="学时不能为负数。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.officer} {self.hours}学时"
+
+
+class DrillResult(Record):
+    """A result of 执法大练兵: a 竞技比武 placing or an award, with its level, for an officer or a team."""
+
+    class Level(models.TextChoices):
+        NATIONAL = "national", "国家级"
+        MUNICIPAL = "municipal", "市级"
+        DISTRICT = "district", "区级"
+
+    PERIOD_DATE = F("held_on")
+
+    held_on = models.DateField("日期")
+    event = models.CharField("练兵活动", max_length=200, help_text="如：全市生态环境执法大练兵竞技比武")
+    level = models.CharField("级别", max_length=20, choices=Level.choices)
+    officer = models.ForeignKey(
+        Officer, verbose_name="执法人员", on_delete=models.PROTECT, null=True, blank=True, related_name="drill_results"
+    )
+    team = models.CharField("团队", max_length=100, blank=True, help_text="团体成绩时填写")
+    placing = models.PositiveSmallIntegerField("名次", null=True, blank=True)
+    award = models.CharField("奖项", max_length=200, blank=True, help_text="如：优秀个人、先进集体")
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "执法大练兵成绩"
+        verbose_name_plural = "执法大练兵成绩"
+        ordering = ["-held_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(officer__isnull=False) | ~Q(team=""),
+                name="drill_result_has_someone",
+                violation_error_message="请填写获奖的执法人员或团队。",
+            ),
+            models.CheckConstraint(
+                condition=Q(placing__isnull=False) | ~Q(award=""),
+                name="drill_result_has_result",
+                violation_error_message="请填写名次或奖项。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        who = self.officer.name if self.officer_id else self.team
+        return f"{self.event} {who}"

@@ -43,3 +43,9 @@ def certificate_state(officer) -> str:
         return "未生效"
     days = (officer.certificate_valid_to - today).days
     return f"{days}天后到期" if days <= EXPIRY_WARNING_DAYS else ""
+
+
+@register.filter
+def overdue_days(period, today) -> int:
+    """Days a statutory period (``procedure.periods.Period``) is overdue as of ``today``; 0 when in time."""
+    return period.overdue_days(today)

@@ -14,7 +14,17 @@ from django.http import Http404, HttpRequest
 
 from accounts.models import Organization, User
 from inspections import filters, forms
-from inspections.models import Dispatch, Equipment, Inspection, Officer, PenaltyCase, PollutionSource, Training
+from inspections.models import (
+    CaseMeasure,
+    Dispatch,
+    DrillResult,
+    Equipment,
+    Inspection,
+    Officer,
+    PenaltyCase,
+    PollutionSource,
+    Training,
+)
 from inspections.selectors import visible_organizations
 
 
@@ -53,6 +63,8 @@ KINDS: dict[str, RecordKind] = {
         RecordKind("equipment", Equipment, forms.EquipmentForm, filters.EquipmentFilter),
         RecordKind("training", Training, forms.TrainingForm, filters.TrainingFilter),
         RecordKind("officer", Officer, forms.OfficerForm, filters.OfficerFilter),
+        RecordKind("measure", CaseMeasure, forms.CaseMeasureForm, filters.CaseMeasureFilter),
+        RecordKind("drill", DrillResult, forms.DrillResultForm, filters.DrillResultFilter),
     )
 }
 
@@ -62,10 +74,12 @@ TABS = [
     ("dispatch-list", "执法出动"),
     ("inspection-list", "污染源检查"),
     ("case-list", "行政处罚"),
+    ("measure-list", "处罚措施"),
     ("source-list", "污染源"),
     ("equipment-list", "执法装备"),
     ("training-list", "培训记录"),
     ("officer-list", "执法人员"),
+    ("drill-list", "执法大练兵"),
     ("import", "台账导入"),
 ]
 

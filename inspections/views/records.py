@@ -11,10 +11,11 @@ from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from inspections import services
-from inspections.models import Dispatch, PollutionSource
+from inspections.models import Dispatch, PenaltyCase, PollutionSource
 from inspections.selectors import record_list, record_sort
 from inspections.views.common import KINDS, TABS, RecordKind, chosen_organization, own_organization, require
 from inspections.views.paging import KeysFirstPaginator
@@ -75,6 +76,10 @@ def record_detail_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse
     if isinstance(record, PollutionSource):
         context["inspections"] = record.inspections.select_related("dispatch").order_by("-inspected_on", "-pk")
         context["cases"] = record.cases.order_by("-filed_on", "-case_number")
+    elif isinstance(record, PenaltyCase):
+        context["measures"] = record.measures.order_by("started_on", "pk")
+        context["periods"] = record.statutory_periods()
+        context["today"] = timezone.localdate()
     elif isinstance(record, Dispatch):
         context["inspections"] = record.inspections.select_related("source").order_by("source__name")
         context["officers"] = record.officer_list()
@@ -89,6 +94,10 @@ def _initial(request: HttpRequest, kind: RecordKind) -> dict[str, str]:
         dispatch = Dispatch.objects.filter(organization=organization, pk=request.GET["dispatch"]).first()
         if dispatch is not None:
             initial.update(dispatch_number=dispatch.number, inspected_on=dispatch.dispatched_on)
+    if kind.name == "measure" and request.GET.get("case", "").isdigit():
+        case = PenaltyCase.objects.filter(organization=organization, pk=request.GET["case"]).first()
+        if case is not None:
+            initial["case_number"] = case.case_number
     if kind.name in ("inspection", "case") and request.GET.get("source", "").isdigit():
         source = PollutionSource.objects.filter(organization=organization, pk=request.GET["source"]).first()
         if source is not None:

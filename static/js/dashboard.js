@@ -38,6 +38,20 @@
         options: { maintainAspectRatio: false, scales: { y: { beginAtZero: true } } }
       };
     },
+    trend: function (d) {
+      return {
+        type: "line",
+        data: { labels: d.labels, datasets: [{ label: "全市平均分", data: d.total, borderColor: BLUE, backgroundColor: BLUE }] },
+        options: { maintainAspectRatio: false, scales: { y: { beginAtZero: true } } }
+      };
+    },
+    orgtrend: function (d) {
+      return {
+        type: "line",
+        data: { labels: d.labels, datasets: [{ label: "总分", data: d.total, borderColor: RED, backgroundColor: RED }] },
+        options: { maintainAspectRatio: false, scales: { y: { beginAtZero: true } } }
+      };
+    },
     districts: function (d) {
       return {
         type: "bar",

@@ -140,3 +140,47 @@ def test_the_address_is_the_one_nginx_saw(settings):
     # the client wrote "6.6.6.6" itself; nginx appended the address it saw
     assert client_ip(request) == "203.0.113.9"
     assert client_ip(RequestFactory().get("/", REMOTE_ADDR="127.0.0.1")) == "127.0.0.1"
+
+
+def test_a_lockout_is_one_audit_row_however_often_it_is_tried(alice):
+    """Anyone can send login attempts: during a lockout they are counted in one window, not written as rows."""
+    from accounts.models import LockoutWindow
+    from audit.models import AuditEvent
+
+    for _ in range(5):
+        attempt("alice", "wrong")
+    for _ in range(40):
+        assert attempt("alice", "wrong").status_code == 429
+    actions = list(AuditEvent.objects.values_list("action", flat=True))
+    assert actions.count(AuditEvent.Action.LOGIN_FAILED) == 5
+    assert actions.count(AuditEvent.Action.LOCKOUT) == 1
+    assert len(actions) == 6
+    window = LockoutWindow.objects.get()
+    assert (window.refused_attempts, window.organization) == (40, alice.organization)
+
+
+def test_an_address_trying_new_usernames_while_locked_opens_one_window(db):
+    from accounts.models import LockoutWindow
+    from audit.models import AuditEvent
+
+    for n in range(5):
+        attempt(f"guess{n}", "wrong", address="10.0.4.1")
+    for n in range(40):
+        assert attempt(f"other{n}", "wrong", address="10.0.4.1").status_code == 429
+    assert AuditEvent.objects.count() == 6  # the five failures and one lockout
+    window = LockoutWindow.objects.get()
+    assert (window.kind, window.value, window.refused_attempts) == ("ip_address", "10.0.4.1", 40)
+
+
+def test_a_lockout_after_the_window_has_passed_is_a_new_row(alice):
+    from accounts.models import LockoutWindow
+    from audit.models import AuditEvent
+
+    for _ in range(6):
+        attempt("alice", "wrong")
+    age_attempts(16)
+    LockoutWindow.objects.update(started_at=timezone.now() - timedelta(minutes=16))
+    for _ in range(6):
+        attempt("alice", "wrong")
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.LOCKOUT).count() == 2
+    assert list(LockoutWindow.objects.order_by("pk").values_list("refused_attempts", flat=True)) == [1, 1]

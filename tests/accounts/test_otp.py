@@ -57,9 +57,11 @@ def sign_in(username: str, password: str = PASSWORD) -> tuple[Client, object]:
 # --- who -------------------------------------------------------------------------------------------------
 
 
-def test_leaders_admins_and_staff_need_the_second_factor_others_do_not(alice, lea, bob, bella, rita, adam, city):
-    assert [needs_second_factor(u) for u in (lea, bella, adam)] == [True, True, True]
-    assert [needs_second_factor(u) for u in (alice, bob, rita)] == [False, False, False]
+def test_leaders_admins_reviewers_and_staff_need_the_second_factor_others_do_not(
+    alice, lea, bob, bella, rita, adam, city
+):
+    assert [needs_second_factor(u) for u in (lea, bella, adam, rita)] == [True, True, True, True]
+    assert [needs_second_factor(u) for u in (alice, bob)] == [False, False]
     staff = make_user("ed", city, None)
     staff.is_staff = True
     assert needs_second_factor(staff)
@@ -74,10 +76,9 @@ def test_the_roles_that_need_it_hold_one_of_its_permissions_and_the_others_none(
             )
         }
 
-    for role in (roles.LEADER, roles.ADMIN):
+    for role in (roles.LEADER, roles.ADMIN, roles.MUNICIPAL_REVIEWER):
         assert permissions(role) & SECOND_FACTOR_PERMISSIONS, role
-    for role in (roles.SCORER, roles.MUNICIPAL_REVIEWER):
-        assert not permissions(role) & SECOND_FACTOR_PERMISSIONS, role
+    assert not permissions(roles.SCORER) & SECOND_FACTOR_PERMISSIONS
 
 
 @pytest.fixture
@@ -279,3 +280,11 @@ def test_seed_demo_gives_the_demo_leaders_and_admin_the_demo_authenticator(db, s
     verified = browser.post(response["Location"], {"token": out.getvalue().strip()})
     assert verified.status_code == 302
     assert browser.get(PAGE).status_code == 200
+
+
+def test_the_municipal_reviewer_reaches_no_district_data_with_a_password_alone(rita):
+    browser, response = sign_in("rita")
+    assert response["Location"].startswith(VERIFY)
+    for page in ("/assessments/", "/audit/", "/records/sources/"):
+        refused = browser.get(page)
+        assert refused.status_code == 302 and refused["Location"].startswith(VERIFY), page

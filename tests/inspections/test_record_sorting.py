@@ -8,7 +8,17 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
-from inspections.models import Dispatch, Equipment, Inspection, Officer, PenaltyCase, PollutionSource, Training
+from inspections.models import (
+    CaseMeasure,
+    Dispatch,
+    DrillResult,
+    Equipment,
+    Inspection,
+    Officer,
+    PenaltyCase,
+    PollutionSource,
+    Training,
+)
 from inspections.selectors import DEFAULT_SORTS, RECORD_SORTS, record_list, record_sort
 
 LISTS = {
@@ -19,6 +29,8 @@ LISTS = {
     Equipment: "inspections:equipment-list",
     Training: "inspections:training-list",
     Officer: "inspections:officer-list",
+    CaseMeasure: "inspections:measure-list",
+    DrillResult: "inspections:drill-list",
 }
 
 
@@ -159,7 +171,11 @@ def test_every_whitelisted_sort_works_and_has_a_header(as_alice, alice, make, mo
     make.equipment(day)
     make.training(day)
     make.dispatch(day, department=alice.department)
-    make.officer(department=alice.department)
+    officer = make.officer(department=alice.department)
+    DrillResult.objects.create(
+        organization=alice.organization, held_on=day, event="大练兵", level="district", officer=officer, placing=2
+    )
+    CaseMeasure.objects.create(organization=alice.organization, case=make.case(day), kind="seizure", started_on=day)
     page = as_alice.get(reverse(LISTS[model])).content.decode()
     offered = {key.removeprefix("-") for key in header_links(page)}
     assert offered == set(RECORD_SORTS[model]), "the page's sortable headers and the whitelist differ"

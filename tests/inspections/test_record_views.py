@@ -216,6 +216,9 @@ def test_create_and_edit_a_case(as_alice, make):
         "outcome": "fined",
         "fine_yuan": "909150.00",
         "transferred_to_police": "on",
+        # a transferred case says when and to whom (行刑衔接)
+        "transferred_on": "2023-06-02",
+        "transferred_to": "上海市公安局长宁分局",
         "version": case.version,  # the edit page carries the version it was loaded with (docs/audit.md)
     }
     assert as_alice.post(reverse("inspections:case-edit", args=[case.pk]), edit).status_code == 302
