@@ -21,6 +21,8 @@ _RECORD_MODELS = (
 )
 _VIEW_RECORDS = [f"inspections.view_{model}" for model in _RECORD_MODELS]
 _VIEW_ALL_AUDIT = ["audit.view_auditevent", "audit.view_all_auditevents"]
+_PLAN_MODELS = ("annualplan", "campaign", "monthlyplan", "sourcesupervision")
+_VIEW_PLANS = [f"plans.view_{model}" for model in (*_PLAN_MODELS, "draw", "checkitem")]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     SCORER: [
@@ -36,6 +38,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             for action in ("add", "change", "delete", "view")
         ],
         "inspections.import_ledger",
+        # inspection plans and draws (docs/plans.md): drafted and drawn by staff, filed and published by leaders
+        *_VIEW_PLANS,
+        *[f"plans.{action}_{model}" for model in _PLAN_MODELS for action in ("add", "change")],
+        "plans.run_draw",
     ],
     LEADER: [
         "assessment.view_selfassessment",
@@ -44,6 +50,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "assessment.change_report",
         "assessment.sign_report",
         *_VIEW_RECORDS,
+        *_VIEW_PLANS,
+        "plans.file_monthlyplan",
         # the audit trail of their own organisation (audit.models.AuditEventQuerySet.for_user)
         "audit.view_auditevent",
     ],
@@ -72,6 +80,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # neither add nor change a device, so they never see or set anyone's secret
         "otp_totp.view_totpdevice",
         "otp_totp.delete_totpdevice",
+        # the 随机抽查事项清单 of every district, in the admin
+        *[f"plans.{action}_checkitem" for action in ("add", "change", "view")],
+        # 回避 relations between officers and sources, which every draw honours
+        *[f"plans.{action}_officerrelation" for action in ("add", "change", "delete", "view")],
     ],
     MUNICIPAL_REVIEWER: [
         "assessment.view_selfassessment",
@@ -81,6 +93,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_all_organizations",
         *_VIEW_RECORDS,
         *_VIEW_ALL_AUDIT,
+        *_VIEW_PLANS,
+        "plans.review_monthlyplan",
         "inspections.view_exemptionlistitem",
     ],
 }

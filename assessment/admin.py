@@ -18,6 +18,7 @@ from assessment.models import (
     System,
     WorkflowEvent,
 )
+from assessment.reports.seal import MAX_UPLOAD_BYTES, SealImageError, normalise_seal_image
 from assessment.reports.signing import SigningError, check_pkcs12, encrypt_passphrase
 from audit.admin_hooks import AuditedAdminMixin
 
@@ -171,10 +172,16 @@ class SelfAssessmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 class SigningCredentialForm(forms.ModelForm):
-    """The admin uploads the bureau's PKCS#12 and its passphrase; both are checked before anything is saved."""
+    """The admin uploads the bureau's PKCS#12 and its passphrase, and its seal image (drawn as the signature on
+    every report it signs); all are checked before anything is saved. A stored seal stays when none is sent."""
 
     pkcs12_file = forms.FileField(label="PKCS#12 证书文件（.p12/.pfx）")
     passphrase = forms.CharField(label="证书口令", widget=forms.PasswordInput, required=False)
+    seal_file = forms.FileField(
+        label="印章图片（PNG 或 JPEG）",
+        required=False,
+        help_text="本单位印章的扫描图片，裁剪到印章外圆，近似正方形，白色背景会变为透明；签发的报告在署名和成文日期处显示此印章。",
+    )
 
     class Meta:
         model = SigningCredential
@@ -191,10 +198,24 @@ class SigningCredentialForm(forms.ModelForm):
                 self.info = check_pkcs12(self.pkcs12_bytes, data.get("passphrase") or "")
             except SigningError as exc:
                 raise forms.ValidationError(str(exc)) from None
+        seal_upload = data.get("seal_file")
+        self.seal_png = None
+        if seal_upload is not None:
+            if seal_upload.size > MAX_UPLOAD_BYTES:
+                self.add_error("seal_file", "印章图片超过2 MB，请上传较小的 PNG 或 JPEG 图片。")
+            else:
+                try:
+                    self.seal_png = normalise_seal_image(seal_upload.read())
+                except SealImageError as exc:
+                    self.add_error("seal_file", str(exc))
+        elif not self.instance.seal_image:
+            self.add_error("seal_file", "请上传本单位的印章图片：签发的报告以它作为数字签名的可见外观。")
         return data
 
     def save(self, commit=True):
         credential = self.instance
+        if self.seal_png is not None:
+            credential.seal_image = self.seal_png
         credential.pkcs12 = self.pkcs12_bytes
         credential.passphrase_encrypted = encrypt_passphrase(self.cleaned_data.get("passphrase") or "")
         credential.subject = self.info.subject

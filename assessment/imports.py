@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from assessment import scoring
 from assessment.exports import CHINESE_NUMERALS, HEADER_ROW, HEADERS, SHEET_TITLE
 from assessment.models import Score, SelfAssessment
-from assessment.services import ImportedRow, ScoreImportError
+from assessment.services.scores import ImportedRow, ScoreImportError
 from common.text import clipped, invisible_characters
 from common.uploads import WorkbookFileError, check_xlsx_bytes, worksheet_rows
 from common.xlsx import cell_text
@@ -31,6 +31,25 @@ CORRUPT = (
 def read_score_workbook(
     data: bytes, *, assessment: SelfAssessment, maxima: dict[str, Decimal], system_names: set[str], max_bytes: int
 ) -> list[ImportedRow]:
+    """The workbook's indicator rows; ScoreImportError listing every problem, each with its row, if any."""
+    rows = _sheet_rows(data, max_bytes=max_bytes)
+    _check_header(rows, assessment)
+    result: list[ImportedRow] = []
+    errors: list[str] = []
+    for number, cells in enumerate(rows[HEADER_ROW:], start=HEADER_ROW + 1):
+        row = _indicator_row(number, cells, maxima=maxima, system_names=system_names)
+        if isinstance(row, ImportedRow):
+            result.append(row)
+        elif row is not None:
+            errors.append(row)
+    errors += _duplicates(result)
+    if errors:
+        raise ScoreImportError(errors)
+    return result
+
+
+def _sheet_rows(data: bytes, *, max_bytes: int) -> list[tuple]:
+    """The 评分表 sheet's rows, once the file is known to be a workbook of sane size that holds that sheet."""
     try:
         check_xlsx_bytes(data, max_bytes=max_bytes)
         counts = worksheet_rows(data)
@@ -49,10 +68,13 @@ def read_score_workbook(
             raise ScoreImportError(
                 [f"工作簿中没有名为“{SHEET_TITLE}”的工作表（现有：{clipped('、'.join(wb.sheetnames))}）。"]
             )
-        rows = _read_rows(wb[SHEET_TITLE])
+        return _read_rows(wb[SHEET_TITLE])
     finally:
         wb.close()
 
+
+def _check_header(rows: list[tuple], assessment: SelfAssessment) -> None:
+    """The header row is the export's, and row 2 names this assessment's organisation and year."""
     if len(rows) < HEADER_ROW:
         raise ScoreImportError([f"“{SHEET_TITLE}”工作表内容不完整，缺少表头。"])
     header = tuple(cell_text(_value(rows[HEADER_ROW - 1], i)) for i in range(len(HEADERS)))
@@ -72,64 +94,54 @@ def read_score_workbook(
             ]
         )
 
-    result: list[ImportedRow] = []
-    errors: list[str] = []
-    for number, cells in enumerate(rows[HEADER_ROW:], start=HEADER_ROW + 1):
-        values = tuple(_value(cells, i) for i in range(len(HEADERS)))
-        code, name, _max, raw_score, raw_text = values
-        code = cell_text(code)
-        if not code and all(v in (None, "") for v in values):
-            continue
-        if code == "合计":
-            continue
-        if code in CHINESE_NUMERALS and cell_text(name) in system_names:
-            continue
-        if hidden := invisible_characters(code):
-            errors.append(
-                f"第{number}行：指标编号“{clipped(code)}”含有不可见字符（{'、'.join(hidden)}），请删除后重新填写。"
-            )
-            continue
-        if code not in maxima:
-            errors.append(f"第{number}行：指标编号“{clipped(code) or '（空）'}”不在本次自评所用的标准中。")
-            continue
-        formulas = [
-            f"“{HEADERS[i]}”单元格（{'ABCDE'[i]}{number}）是公式“{clipped(values[i])}”"
-            for i in (3, 4)
-            if i < len(cells) and cells[i].data_type == "f"
-        ]
-        if formulas:
-            errors.append(
-                f"第{number}行（指标{code}）：{'；'.join(formulas)}，请改为直接填写数值或文字（可“选择性粘贴—数值”）。"
-            )
-            continue
-        try:
-            score = scoring.parse_score(raw_score, maxima[code])
-        except scoring.ScoreInputError as exc:
-            errors.append(f"第{number}行（指标{code}）：{exc}")
-            continue
-        except ArithmeticError:  # parse_score cannot show "1e999999999" (decimal.Overflow)
-            errors.append(f"第{number}行（指标{code}）：得分“{clipped(raw_score)}”不是有效的分数。")
-            continue
-        justification = cell_text(raw_text)
-        if len(justification) > JUSTIFICATION_LIMIT:
-            errors.append(
-                f"第{number}行（指标{code}）：自评说明有{len(justification)}字，超过{JUSTIFICATION_LIMIT}字上限。"
-            )
-            continue
-        if hidden := invisible_characters(justification):
-            errors.append(
-                f"第{number}行（指标{code}）：自评说明含有不可见字符或控制字符（{'、'.join(hidden)}），请删除后重新填写。"
-            )
-            continue
-        result.append(ImportedRow(row_number=number, code=code, score=score, justification=justification))
+
+def _indicator_row(
+    number: int, cells: tuple, *, maxima: dict[str, Decimal], system_names: set[str]
+) -> ImportedRow | str | None:
+    """One row below the header: an indicator's row, the error message for it, or None for a row to skip
+    (blank, a system's heading row, the 合计 row)."""
+    values = tuple(_value(cells, i) for i in range(len(HEADERS)))
+    code, name, _max, raw_score, raw_text = values
+    code = cell_text(code)
+    if (not code and all(v in (None, "") for v in values)) or code == "合计":
+        return None
+    if code in CHINESE_NUMERALS and cell_text(name) in system_names:
+        return None
+    if hidden := invisible_characters(code):
+        return f"第{number}行：指标编号“{clipped(code)}”含有不可见字符（{'、'.join(hidden)}），请删除后重新填写。"
+    if code not in maxima:
+        return f"第{number}行：指标编号“{clipped(code) or '（空）'}”不在本次自评所用的标准中。"
+    formulas = [
+        f"“{HEADERS[i]}”单元格（{'ABCDE'[i]}{number}）是公式“{clipped(values[i])}”"
+        for i in (3, 4)
+        if i < len(cells) and cells[i].data_type == "f"
+    ]
+    if formulas:
+        return f"第{number}行（指标{code}）：{'；'.join(formulas)}，请改为直接填写数值或文字（可“选择性粘贴—数值”）。"
+    try:
+        score = scoring.parse_score(raw_score, maxima[code])
+    except scoring.ScoreInputError as exc:
+        return f"第{number}行（指标{code}）：{exc}"
+    except ArithmeticError:  # parse_score cannot show "1e999999999" (decimal.Overflow)
+        return f"第{number}行（指标{code}）：得分“{clipped(raw_score)}”不是有效的分数。"
+    justification = cell_text(raw_text)
+    if len(justification) > JUSTIFICATION_LIMIT:
+        return f"第{number}行（指标{code}）：自评说明有{len(justification)}字，超过{JUSTIFICATION_LIMIT}字上限。"
+    if hidden := invisible_characters(justification):
+        return (
+            f"第{number}行（指标{code}）：自评说明含有不可见字符或控制字符（{'、'.join(hidden)}），请删除后重新填写。"
+        )
+    return ImportedRow(row_number=number, code=code, score=score, justification=justification)
+
+
+def _duplicates(rows: list[ImportedRow]) -> list[str]:
     seen: dict[str, int] = {}
-    for row in result:
+    errors = []
+    for row in rows:
         if row.code in seen:
             errors.append(f"第{row.row_number}行：指标{row.code}与第{seen[row.code]}行重复。")
         seen.setdefault(row.code, row.row_number)
-    if errors:
-        raise ScoreImportError(errors)
-    return result
+    return errors
 
 
 def _too_long(title: str, count: int | None = None) -> str:

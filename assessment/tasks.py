@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from assessment.reports.services import run_job
+from assessment.reports.services.jobs import run_job
 
 
 @task()

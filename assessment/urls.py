@@ -1,6 +1,7 @@
 from django.urls import path
 
-from assessment import report_views, views
+from assessment import views
+from assessment.reports import views as report_views
 
 app_name = "assessment"
 

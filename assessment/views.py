@@ -57,7 +57,7 @@ def assessment_create(request: HttpRequest) -> HttpResponse:
         return assessment_list(request, form=form)
     try:
         assessment = services.create_self_assessment(
-            organization=request.user.organization, year=year, standard=standard
+            organization=request.user.organization, year=year, standard=standard, actor=request.user
         )
     except services.AssessmentError as exc:
         form.add_error("year", str(exc))

@@ -126,3 +126,23 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M:%S} {self.actor_name} {self.get_action_display()}"
+
+
+class DataVersion(models.Model):
+    """How many audited changes an organisation's data has had: the key under which figures computed from that
+    data are cached (dashboard/cache.py).
+
+    ``audit.services.record`` increments it in the transaction of every change it records, and every write to
+    bureau data is recorded there, so a committed change and its new version become visible together and a
+    figure cached under an older version is never read again."""
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE, primary_key=True)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "数据版本"
+        verbose_name_plural = "数据版本"
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}: {self.value}"

@@ -137,3 +137,13 @@ def last_change(obj: models.Model, *, imports_of: str = "") -> AuditEvent | None
         # an import from the command line has no job to name: its event has no object
         changed |= models.Q(object_type__in=[imports_of, ""], action=Action.IMPORT, organization_id=organization_id)
     return AuditEvent.objects.filter(changed).order_by("-at", "-pk").first()
+
+
+def data_version(organization_id: int | None = None) -> int:
+    """The version of one organisation's data, or with None of every organisation's (their sum): it moves with
+    every committed change (``audit.services.bump_data_version``)."""
+    from audit.models import DataVersion
+
+    if organization_id is not None:
+        return DataVersion.objects.filter(organization_id=organization_id).values_list("value", flat=True).first() or 0
+    return DataVersion.objects.aggregate(total=models.Sum("value"))["total"] or 0

@@ -16,13 +16,13 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.db import connections, models, router
+from django.db import connections, models, router, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from audit import guard
 from audit.context import client_ip, current_ip
-from audit.models import AuditEvent
+from audit.models import AuditEvent, DataVersion
 
 Action = AuditEvent.Action
 
@@ -105,6 +105,10 @@ def record(
     organization_id = getattr(organization, "pk", organization)
     if organization_id is None and obj is not None:
         organization_id = _organization_id(obj)
+    if action in CHANGE_ACTIONS:
+        bump_data_version(
+            organization_ids=[organization_id, getattr(other_organization, "pk", other_organization)], using=using
+        )
     return AuditEvent.objects.create(
         at=timezone.now(),
         actor=actor,
@@ -123,6 +127,21 @@ def record(
         changes=dict(changes or {}),
         note=note,
     )
+
+
+def bump_data_version(*, organization_ids: Iterable[int | None], using: str = "default") -> None:
+    """One more change to each organisation's data (``DataVersion``), in the caller's transaction.
+
+    One statement per organisation, in id order, so two transactions touching the same two organisations
+    cannot deadlock; the row lock it takes is held only until the change commits."""
+    table = connections[using].ops.quote_name(DataVersion._meta.db_table)
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        for organization_id in sorted({pk for pk in organization_ids if pk is not None}):
+            cursor.execute(
+                f"INSERT INTO {table} (organization_id, value) VALUES (%s, 1) "
+                f"ON CONFLICT (organization_id) DO UPDATE SET value = {table}.value + 1",
+                [organization_id],
+            )
 
 
 # --- old and new values ---------------------------------------------------------------------------

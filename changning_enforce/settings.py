@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "inspections",
     # the municipal 复核; before "assessment", whose post_migrate gives roles their permissions
     "review",
+    # plans and draws (docs/plans.md); before "assessment" too
+    "plans",
     "assessment",
     "operations",
     "dashboard",

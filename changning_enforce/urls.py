@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("assessments/", include("assessment.urls")),
     path("records/", include("inspections.urls")),
+    path("plans/", include("plans.urls")),
     path("review/", include("review.urls")),
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),

@@ -29,13 +29,18 @@ def keep_text(cell: Cell | WriteOnlyCell) -> Cell | WriteOnlyCell:
     return cell
 
 
+def text_cell(ws: WriteOnlyWorksheet, value: object) -> object:
+    """A value for a write-only sheet, with formula-like text kept as text."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return keep_text(WriteOnlyCell(ws, value))
+    return value
+
+
 def cell_value(ws: WriteOnlyWorksheet, value: object) -> object:
     """A value for a write-only sheet, shown as written: 是/否 for booleans, formula-like text as text."""
     if isinstance(value, bool):
         return YES if value else NO
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return keep_text(WriteOnlyCell(ws, value))
-    return value
+    return text_cell(ws, value)
 
 
 def csv_cell(value: str) -> str:

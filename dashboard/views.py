@@ -2,7 +2,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from dashboard import charts, selectors
+from dashboard import cache, charts, selectors
+from plans.selectors import dashboard_summary
 
 
 @login_required
@@ -16,11 +17,12 @@ def home(request: HttpRequest) -> HttpResponse:
     if roles.scorer and user.organization_id:
         context["staff"] = selectors.staff_overview(user)
     if roles.leader and user.organization_id:
-        context["leader"] = selectors.leader_overview(user, year=year)
+        context["leader"] = cache.leader_overview(user, year=year)
     if roles.city:
-        context["city"] = selectors.city_overview(user, year=year)
+        context["city"] = cache.city_overview(user, year=year)
     if roles.admin:
         context["standards"] = selectors.standards_overview()
+    context["plans"] = dashboard_summary(user, year=year)
     context["chart_data"] = charts.chart_data(leader=context.get("leader"), city=context.get("city"))
     return render(request, "dashboard/home.html", context)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -22,6 +23,8 @@ STANDARD_FILE = Path(__file__).resolve().parent.parent / "assessment" / "standar
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
+    # Cached figures are keyed by data versions that start again at 0 in every test's database.
+    cache.clear()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The test client speaks plain HTTP; production redirects to HTTPS (tests/test_deploy.py checks that).
     settings.SECURE_SSL_REDIRECT = False

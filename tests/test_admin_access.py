@@ -46,6 +46,9 @@ ADMIN_CHANGELISTS = {
     "accounts.lockoutwindow",
     "inspections.exemptionlistitem",
     "otp_totp.totpdevice",
+    # the districts' 随机抽查事项清单 and the 回避 relations every draw honours (docs/plans.md)
+    "plans.checkitem",
+    "plans.officerrelation",
 }
 # and the add pages he may open (the audit trail and the others are never added through the admin)
 ADMIN_ADDS = {
@@ -55,6 +58,8 @@ ADMIN_ADDS = {
     "assessment.signingcredential",
     "assessment.standard",
     "assessment.system",
+    "plans.checkitem",
+    "plans.officerrelation",
     "inspections.exemptionlistitem",
 }
 # what the admin offers nobody, not even a superuser: records made by the system, never typed in
@@ -66,6 +71,10 @@ NOBODY_ADDS = {
     "axes.accessfailurelog",
     "axes.accesslog",
     "django_tasks_database.dbtaskresult",
+    # plans are made and draws run on the plans pages, never in the admin
+    "plans.annualplan",
+    "plans.monthlyplan",
+    "plans.draw",
 }
 
 
@@ -139,6 +148,9 @@ def test_every_registered_model_has_a_decision_for_the_admin_role(db):
         "inspections.penaltycase",
         "inspections.pollutionsource",
         "inspections.training",
+        "plans.annualplan",
+        "plans.monthlyplan",
+        "plans.draw",
     }
 
 

@@ -44,7 +44,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import Organization, User
-from assessment import services
+from assessment import scoring, services
 from assessment.models import (
     Evidence,
     Indicator,
@@ -72,8 +72,10 @@ from inspections.models import (
     PollutionSource,
     Training,
 )
+from plans.models import AnnualPlan, Campaign, CheckItem, Draw, DrawTask, MonthlyPlan, SourceSupervision
 from tests.conftest import STANDARD_FILE
 from tests.inspections.records_helpers import Make
+from tests.plans.matrix_data import build_plans
 
 # --- expectations ------------------------------------------------------------------------------------
 
@@ -297,6 +299,73 @@ for _kind in RECORD_KINDS:
 for _kind in ("inspection", "equipment", "training", "officer", "measure", "drill"):  # no detail page
     del TABLE[f"inspections:{_kind}-detail"]
 
+
+# --- inspection plans and draws: staff draft and draw, leaders file and publish, the city acknowledges or returns;
+# the admin (管理员) keeps the item list in the admin and has no plans pages (403) ---
+def _plan(key: str) -> Args:
+    return obj(lambda d: d.records[key])
+
+
+PLAN_READ = read(admin=403)
+PLAN_WRITE = write(admin=403)
+CITY_STEP = Rule(403, 403, 403, OK)
+ANNUAL_DATA = {
+    "year": "2099",
+    "rate_key": "25",
+    "period_key": "quarter",
+    "rate_general": "5",
+    "period_general": "year",
+    "rate_special": "25",
+    "period_special": "quarter",
+}
+TABLE.update(
+    {
+        "plans:index": Entry(PLAN_READ, PLAN_READ, target="org", query=by_org_code),
+        "plans:annual-create": Entry(
+            Rule(200, 403, 403, 403), Rule(OK, 403, 403, 403), target=None, data=lambda d: ANNUAL_DATA
+        ),
+        "plans:annual-detail": Entry(PLAN_READ, PLAN_READ, args=_plan("annual_plan")),
+        "plans:annual-edit": Entry(
+            write(admin=403), PLAN_WRITE, args=_plan("annual_plan"), data=lambda d: {**ANNUAL_DATA, "year": "2024"}
+        ),
+        "plans:campaign-add": Entry(
+            POST_ONLY,
+            PLAN_WRITE,
+            args=_plan("annual_plan"),
+            data=lambda d: {"name": "越权专项", "starts_on": "2024-06-01", "ends_on": "2024-06-30"},
+        ),
+        "plans:monthly-create": Entry(
+            PLAN_WRITE, PLAN_WRITE, args=_plan("annual_plan"), data=lambda d: {"month": "9", "team_size": "2"}
+        ),
+        "plans:monthly-detail": Entry(PLAN_READ, PLAN_READ, args=_plan("plan_drawn")),
+        "plans:monthly-edit": Entry(
+            PLAN_WRITE, PLAN_WRITE, args=_plan("plan_draft"), data=lambda d: {"month": "1", "quota_key": "9"}
+        ),
+        "plans:monthly-file": Entry(POST_ONLY, write(scorer=403, leader=OK, admin=403), args=_plan("plan_draft")),
+        "plans:monthly-acknowledge": Entry(POST_ONLY, CITY_STEP, args=_plan("plan_filed")),
+        "plans:monthly-return": Entry(
+            POST_ONLY, CITY_STEP, args=_plan("plan_filed"), data=lambda d: {"reason": "越权退回"}
+        ),
+        "plans:monthly-publish": Entry(
+            POST_ONLY, write(scorer=403, leader=OK, admin=403), args=_plan("plan_acknowledged")
+        ),
+        "plans:seed": Entry(POST_ONLY, PLAN_WRITE, args=_plan("plan_acknowledged"), data=lambda d: {"seed": "3000"}),
+        "plans:draw-run": Entry(POST_ONLY, PLAN_WRITE, args=_plan("plan_acknowledged")),
+        "plans:draw-detail": Entry(PLAN_READ, PLAN_READ, args=_plan("draw")),
+        "plans:redraw": Entry(POST_ONLY, PLAN_WRITE, args=_plan("draw"), data=lambda d: {"reason": "越权重抽"}),
+        "plans:draw-pdf": Entry(PLAN_READ, PLAN_READ, args=_plan("draw")),
+        "plans:draw-xlsx": Entry(PLAN_READ, PLAN_READ, args=_plan("draw")),
+        "plans:draw-json": Entry(PLAN_READ, PLAN_READ, args=_plan("draw")),
+        # every district's plans for the city, a district's own for its users
+        "plans:filings": Entry(Rule(200, 200, 403, 200), Rule(200, 200, 403, 200), target=None),
+        "plans:sources": Entry(PLAN_READ, PLAN_READ, target="org", query=by_org_code),
+        "plans:categories-import": Entry(Rule(200, 403, 403, 403), Rule(OK, 403, 403, 403), target=None),
+        "plans:categories-template": Entry(Rule(200, 200, 403, 200), Rule(200, 200, 403, 200), target=None),
+        "plans:items": Entry(PLAN_READ, PLAN_READ, target="org", query=by_org_code),
+        "plans:figures": Entry(PLAN_READ, PLAN_READ, target="org", query=by_org_code),
+    }
+)
+
 # Cases where the code's answer differs from what the issue demands: (url name[#label], role, target, method)
 # → (the answer the issue demands, reason). Empty when the code does what the issue asks.
 FINDINGS: dict[tuple[str, str, str, str], tuple[Expect, str]] = {}
@@ -360,7 +429,7 @@ def build_district(org: Organization, scorer: User, leader: User, standard, tag:
         assessment=assessment,
         indicator=indicator,
         user=scorer,
-        value=services.scoring.parse_score("4", indicator.max_score),
+        value=scoring.parse_score("4", indicator.max_score),
         justification=f"{tag}说明",
         new_evidence=[SimpleUploadedFile(f"{tag}佐证.pdf", evidence_bytes, content_type="application/pdf")],
     )
@@ -399,6 +468,7 @@ def build_district(org: Organization, scorer: User, leader: User, standard, tag:
             organization=org, held_on=DAY, event=f"{tag}练兵", level="district", officer=officer, placing=1
         ),
     }
+    records.update(build_plans(org, make, tag, prefix))
     ledger_job = LedgerImport.objects.create(
         organization=org,
         created_by=scorer,
@@ -457,6 +527,13 @@ STATE_MODELS = (
     Equipment,
     Training,
     LedgerImport,
+    CheckItem,
+    SourceSupervision,
+    AnnualPlan,
+    Campaign,
+    MonthlyPlan,
+    Draw,
+    DrawTask,
 )
 
 

@@ -1,10 +1,3 @@
-from assessment.models.report import (
-    IssuedReport,
-    Report,
-    ReportJob,
-    ReportSection,
-    SigningCredential,
-)
 from assessment.models.selfassessment import (
     Evidence,
     RuleCount,
@@ -14,6 +7,13 @@ from assessment.models.selfassessment import (
     evidence_upload_to,
 )
 from assessment.models.standard import Grade, Indicator, RuleItem, Standard, System
+from assessment.reports.models import (
+    IssuedReport,
+    Report,
+    ReportJob,
+    ReportSection,
+    SigningCredential,
+)
 
 __all__ = [
     "Evidence",

@@ -15,6 +15,7 @@ from assessment.scoring import normalize
 from assessment.selectors import ScoringSheet, previous_year_total, scoring_sheet
 from inspections.selectors import PeriodStatistics, period_statistics
 from inspections.wording import period_text as period_label
+from plans.selectors import RandomFigures, random_figures
 
 # Placeholders are Chinese names such as {出动批次}; braces around anything else (CSS, code) are plain text.
 PLACEHOLDER = re.compile(r"\{([\u4e00-\u9fff][\u4e00-\u9fff0-9]{0,19})\}")
@@ -58,7 +59,17 @@ def year_on_year(sheet: ScoringSheet) -> dict[str, str]:
     return {"上年度总分": normalize(previous), "总分增减": text}
 
 
-def placeholder_values(*, stats: PeriodStatistics, sheet: ScoringSheet, start: date, end: date) -> dict[str, str]:
+def random_placeholders(random: RandomFigures | None) -> dict[str, str]:
+    """{双随机抽查户次} and {计划完成率} from the period's 双随机 figures (plans.selectors); without them 0 and —."""
+    return {
+        "双随机抽查户次": str(random.checked if random else 0),
+        "计划完成率": f"{random.completion}%" if random and random.completion is not None else "—",
+    }
+
+
+def placeholder_values(
+    *, stats: PeriodStatistics, sheet: ScoringSheet, start: date, end: date, random: RandomFigures | None = None
+) -> dict[str, str]:
     values = {
         "统计期间": period_label(start, end),
         "出动批次": str(stats.dispatches),
@@ -76,6 +87,7 @@ def placeholder_values(*, stats: PeriodStatistics, sheet: ScoringSheet, start: d
         "自评满分": normalize(sheet.max_total),
         "体系数": str(len(sheet.systems)),
         **year_on_year(sheet),
+        **random_placeholders(random),
     }
     for index, block in enumerate(sheet.systems):
         n = numeral(index)
@@ -91,6 +103,7 @@ def report_values(report: Report, *, sheet: ScoringSheet | None = None) -> dict[
     stats = period_statistics(organization=report.organization, start=report.period_start, end=report.period_end)
     return placeholder_values(
         stats=stats,
+        random=random_figures(organization=report.organization, start=report.period_start, end=report.period_end),
         sheet=scoring_sheet(report.assessment) if sheet is None else sheet,
         start=report.period_start,
         end=report.period_end,

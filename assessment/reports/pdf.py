@@ -13,7 +13,7 @@ import mimetypes
 import multiprocessing
 import os
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from django.conf import settings
@@ -29,9 +29,11 @@ from assessment.reports.content import (
     period_label,
     placeholder_values,
 )
+from assessment.reports.typesetting import chinese_justification, keep_numbers_with_units, signoff_layout, title_lines
 from assessment.scoring import normalize
 from assessment.selectors import scoring_sheet
 from inspections.selectors import monthly_statistics, period_statistics
+from plans.selectors import random_figures
 
 ASSET_DIR = (Path(__file__).resolve().parent.parent / "report_assets").resolve()
 ASSET_SCHEME = "report-asset:"
@@ -91,7 +93,8 @@ def html_to_pdf(html: str) -> bytes:
 
     with _only_report_fonts():
         font_config = FontConfiguration()
-    return HTML(string=html, url_fetcher=_fetcher(), base_url=None).write_pdf(font_config=font_config)
+    with chinese_justification():
+        return HTML(string=html, url_fetcher=_fetcher(), base_url=None).write_pdf(font_config=font_config)
 
 
 def _child(html: str, conn, reader) -> None:
@@ -130,6 +133,20 @@ def render_pdf(html: str, *, timeout: float | None = None) -> bytes:
     return payload
 
 
+TITLE_CHARACTERS_PER_LINE = 20  # 2号 (22 pt) characters in the 156 mm line
+
+
+@dataclass(frozen=True)
+class _Attachment:
+    number: int
+    title: str
+    kind: str
+
+    @property
+    def title_lines(self) -> list[str]:
+        return title_lines(self.title, TITLE_CHARACTERS_PER_LINE)
+
+
 @dataclass(frozen=True)
 class _Cell:
     code: str
@@ -142,7 +159,10 @@ class _Cell:
 def report_html(report: Report) -> str:
     sheet = scoring_sheet(report.assessment)
     stats = period_statistics(organization=report.organization, start=report.period_start, end=report.period_end)
-    values = placeholder_values(stats=stats, sheet=sheet, start=report.period_start, end=report.period_end)
+    random = random_figures(organization=report.organization, start=report.period_start, end=report.period_end)
+    values = placeholder_values(
+        stats=stats, sheet=sheet, start=report.period_start, end=report.period_end, random=random
+    )
     monthly = monthly_statistics(organization=report.organization, start=report.period_start, end=report.period_end)
     blocks = [
         {
@@ -165,14 +185,30 @@ def report_html(report: Report) -> str:
         for i, block in enumerate(sheet.systems)
     ]
     org = report.organization
+    # Both attachments are named in the 附件说明 under the body (GB/T 9704 7.3.4) exactly as titled on their pages.
+    attachments = [
+        _Attachment(1, f"{org.short_name}生态环境局规范化考核评分表", "scores"),
+        _Attachment(2, f"{org.short_name}生态环境局考核得分与执法检查情况图", "charts"),
+    ]
+    sections = [
+        replace(
+            section,
+            heading=keep_numbers_with_units(section.heading),
+            paragraphs=[keep_numbers_with_units(text) for text in section.paragraphs],
+        )
+        for section in numbered_sections(report.sections.order_by("order"), values)
+    ]
+    written_on = chinese_date(report.written_on)
     return render_to_string(
         "assessment/report/document.html",
         {
             "report": report,
-            "sections": numbered_sections(report.sections.order_by("order"), values),
-            "written_on": chinese_date(report.written_on),
+            "title_lines": title_lines(report.title, TITLE_CHARACTERS_PER_LINE),
+            "sections": sections,
+            "attachments": attachments,
+            "signoff": signoff_layout(report.issuer_name, written_on),
+            "written_on": written_on,
             "printed_on": chinese_date(report.printed_on),
-            "appendix_title": f"{org.short_name}生态环境局规范化考核评分表",
             "period_label": period_label(report.period_start, report.period_end),
             "sheet": {"systems": blocks, "max": normalize(sheet.max_total), "total": normalize(sheet.total)},
             # Both charts are built by our code from numbers, with every text escaped.

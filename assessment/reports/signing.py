@@ -16,16 +16,10 @@ from django.conf import settings
 
 from assessment.reports.content import chinese_date
 
-FONT_FILE = Path(__file__).resolve().parent.parent / "report_assets" / "fonts" / "FandolSong-Regular.otf"
 MM = 72 / 25.4
-# The stamp sits on the last page, right of centre, above the 版记 (see report.css .sign-area).
-STAMP_BOX = (
-    round((28 + 156 - 78) * MM),
-    round((35 + 34) * MM),
-    round((28 + 156 - 2) * MM),
-    round((35 + 34 + 26) * MM),
-)
 FIELD_NAME = "Signature1"
+# The report marks where the seal goes with this destination (the .seal-box over the 署名 and 成文日期).
+SEAL_DESTINATION = "seal"
 
 
 class SigningError(ValueError):
@@ -77,23 +71,75 @@ def check_pkcs12(data: bytes, passphrase: str, *, now: datetime | None = None) -
     return CertificateInfo(subject=subject, not_after=cert.not_valid_after_utc)
 
 
+def seal_place(writer) -> tuple[int, tuple[int, int, int, int]]:
+    """The page index and box (PDF points) of the report's seal destination."""
+    from assessment.reports.typesetting import SEAL_DIAMETER_MM
+
+    names = writer.root.get("/Names")
+    dests = names.get("/Dests") if names is not None else None
+    flat = list(dests.get("/Names", [])) if dests is not None else []
+    for name, destination in zip(flat[::2], flat[1::2], strict=True):
+        if str(name) != SEAL_DESTINATION:
+            continue
+        page_ref, _, left, top = list(destination.get_object())[:4]
+        count = int(writer.root["/Pages"]["/Count"])
+        page = next(i for i in range(count) if writer.find_page_for_modification(i)[0].idnum == page_ref.idnum)
+        size = SEAL_DIAMETER_MM * MM
+        return page, (round(float(left)), round(float(top) - size), round(float(left) + size), round(float(top)))
+    raise SigningError("报告PDF中没有印章位置，无法签发；请重新生成报告。")
+
+
+def _seal_style(seal_png: bytes):
+    """The seal image over the whole signature box, multiplied into the page like ink: the black name and date
+    under it stay black, the paper turns red."""
+    from PIL import Image
+    from pyhanko.pdf_utils import content, generic
+    from pyhanko.pdf_utils.images import PdfImage
+    from pyhanko.pdf_utils.layout import BoxConstraints
+    from pyhanko.stamp import StaticStampStyle
+    from pyhanko.stamp.static import StaticContentStamp
+
+    class SealStamp(StaticContentStamp):
+        def _render_background(self):
+            image = self.style.background
+            image.set_writer(self.writer)
+            image.box = BoxConstraints(width=self.box.width, height=self.box.height)
+            drawn = image.render()
+            self.set_resource(
+                category=content.ResourceType.EXT_G_STATE,
+                name=generic.pdf_name("/SealGS"),
+                value=generic.DictionaryObject({generic.pdf_name("/BM"): generic.pdf_name("/Multiply")}),
+            )
+            self.import_resources(image.resources)
+            return b"q /SealGS gs " + drawn + b" Q"
+
+    class SealStampStyle(StaticStampStyle):
+        def create_stamp(self, writer, box, text_params):
+            return SealStamp(writer=writer, style=self, box=box)
+
+    image = Image.open(io.BytesIO(bytes(seal_png)))
+    image.load()
+    return SealStampStyle(background=PdfImage(image.convert("RGBA")), border_width=0)
+
+
 def sign_pdf(
-    pdf: bytes, *, pkcs12_data: bytes, passphrase: str, signer_name: str, issuer_name: str, when: datetime
+    pdf: bytes,
+    *,
+    pkcs12_data: bytes,
+    passphrase: str,
+    seal_png: bytes,
+    signer_name: str,
+    issuer_name: str,
 ) -> bytes:
-    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+    """Sign with the bureau's certificate; the signature's visible appearance is its seal, at the report's seal
+    destination (GB/T 9704 7.3.5.1). Who signed and when is in the signature itself."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.sign import fields, signers
-    from pyhanko.stamp import TextStampStyle
 
     check_pkcs12(pkcs12_data, passphrase)
     signer = signers.SimpleSigner.load_pkcs12_data(bytes(pkcs12_data), other_certs=[], passphrase=passphrase.encode())
-    style = TextStampStyle(
-        stamp_text="%(issuer)s\n签发人：%(signer)s\n%(date)s",
-        text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(str(FONT_FILE), font_size=11)),
-        border_width=1,
-        background=None,
-    )
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    page, box = seal_place(writer)
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
         md_algorithm="sha256",
@@ -105,18 +151,10 @@ def sign_pdf(
     pdf_signer = signers.PdfSigner(
         meta,
         signer=signer,
-        stamp_style=style,
-        new_field_spec=fields.SigFieldSpec(FIELD_NAME, on_page=-1, box=STAMP_BOX),
+        stamp_style=_seal_style(seal_png),
+        new_field_spec=fields.SigFieldSpec(FIELD_NAME, on_page=page, box=box),
     )
-    out = pdf_signer.sign_pdf(
-        IncrementalPdfFileWriter(io.BytesIO(pdf)),
-        appearance_text_params={
-            "issuer": issuer_name,
-            "signer": signer_name,
-            "date": f"{when.year}年{when.month}月{when.day}日 {when:%H:%M}",
-        },
-    )
-    return out.getvalue()
+    return pdf_signer.sign_pdf(writer).getvalue()
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from review.models import CarriedJustification, ReviewRound, ReviewScore
 class ReviewRow:
     indicator: Indicator
     district_score: Decimal | None  # the district's score now
+    justification: str  # the district's 自评说明 now
     review: ReviewScore | None  # in the open round, else the latest closed one
     returned: ReviewScore | None  # the latest return's entry for this indicator, when it had a reason
 
@@ -89,7 +90,12 @@ def review_sheet(assessment: SelfAssessment) -> ReviewSheet:
     by_round: dict[int, dict[int, ReviewScore]] = {pk: {} for pk in wanted}
     for review in ReviewScore.objects.filter(round_id__in=wanted).select_related("reviewed_by"):
         by_round[review.round_id][review.indicator_id] = review
-    district = dict(Score.objects.filter(assessment=assessment).values_list("indicator_id", "score"))
+    district = {
+        indicator_id: (score, text)
+        for indicator_id, score, text in Score.objects.filter(assessment=assessment).values_list(
+            "indicator_id", "score", "justification"
+        )
+    }
     blocks = []
     for system in System.objects.filter(standard_id=assessment.standard_id).prefetch_related("indicators"):
         block = ReviewBlock(system=system)
@@ -98,7 +104,8 @@ def review_sheet(assessment: SelfAssessment) -> ReviewSheet:
             block.rows.append(
                 ReviewRow(
                     indicator=indicator,
-                    district_score=district.get(indicator.pk),
+                    district_score=district.get(indicator.pk, (None, ""))[0],
+                    justification=district.get(indicator.pk, (None, ""))[1],
                     review=by_round[current.pk].get(indicator.pk) if current else None,
                     returned=returned if returned is not None and returned.return_reason else None,
                 )

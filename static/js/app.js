@@ -1,9 +1,12 @@
 // Behaviour shared by every page. No inline scripts anywhere: a Content Security Policy forbids them.
 (function () {
   "use strict";
-  // Destructive actions ask first: <form data-confirm="确定…？">
+  // Destructive actions ask first: <form data-confirm="确定…？">, or the one button of a form that does more
+  // than the others (<button data-confirm="…">)
   document.addEventListener("submit", function (event) {
-    var message = event.target.dataset ? event.target.dataset.confirm : null;
+    var button = event.submitter;
+    var source = button && button.dataset && button.dataset.confirm ? button : event.target;
+    var message = source.dataset ? source.dataset.confirm : null;
     if (message && !window.confirm(message)) event.preventDefault();
   });
 

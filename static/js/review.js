@@ -29,7 +29,9 @@
   };
   document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
     var name = canvas.dataset.chart;
-    if (!data[name] || !builders[name] || !data[name].labels.length) return;
+    // a trend needs two years at least; one bar per district needs one district
+    var least = name === "trend" ? 2 : 1;
+    if (!data[name] || !builders[name] || data[name].labels.length < least) return;
     canvas.parentElement.classList.remove("d-none");
     new window.Chart(canvas, builders[name](data[name]));
   });

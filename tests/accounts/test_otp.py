@@ -268,11 +268,16 @@ def test_the_demo_command_prints_the_code_of_the_demo_secret_only(lea, alice):
             call_command("demo_totp", username, stdout=io.StringIO())
 
 
-def test_seed_demo_gives_the_demo_leaders_and_admin_the_demo_authenticator(db, settings, tmp_path):
+def test_seed_demo_gives_the_demo_leaders_admin_and_reviewer_the_demo_authenticator(db, settings, tmp_path):
     call_command("seed_demo", stdout=io.StringIO())
     call_command("seed_demo", stdout=io.StringIO())  # idempotent
     devices = TOTPDevice.objects.filter(key=DEMO_TOTP_KEY, confirmed=True)
-    assert sorted(devices.values_list("user__username", flat=True)) == ["admin", "changning_leader", "xuhui_leader"]
+    assert sorted(devices.values_list("user__username", flat=True)) == [
+        "admin",
+        "changning_leader",
+        "city_reviewer",
+        "xuhui_leader",
+    ]
 
     browser, response = sign_in("changning_leader", "Demo@2024cn")
     out = io.StringIO()

@@ -1,6 +1,6 @@
 import pytest
 
-from assessment import services
+from assessment import scoring, services
 from assessment.models import Indicator, SelfAssessment, Standard, WorkflowEvent
 from assessment.standard_files import read_standard_file
 from tests.conftest import STANDARD_FILE
@@ -30,7 +30,7 @@ def score_all(assessment: SelfAssessment, user, value: str = "1") -> None:
             assessment=assessment,
             indicator=indicator,
             user=user,
-            value=None if indicator.rule_items.all() else services.scoring.parse_score(value, indicator.max_score),
+            value=None if indicator.rule_items.all() else scoring.parse_score(value, indicator.max_score),
             justification="已落实。",
         )
 

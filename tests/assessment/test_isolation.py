@@ -21,7 +21,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.models import User
-from assessment import services
+from assessment import scoring, services
 from assessment.exports import score_workbook
 from assessment.models import (
     Evidence,
@@ -163,7 +163,7 @@ def changning_data(draft_2024, alice, lea) -> Changning:
         assessment=draft_2024,
         indicator=indicator,
         user=alice,
-        value=services.scoring.parse_score("4", indicator.max_score),
+        value=scoring.parse_score("4", indicator.max_score),
         justification="已编制权责清单。",
         new_evidence=[SimpleUploadedFile("权责清单.pdf", PDF, content_type="application/pdf")],
     )

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-import assessment.services
+import assessment.services.scores
 from assessment import services
 from assessment.models import Indicator, Report, Score, SelfAssessment, WorkflowEvent
 from assessment.reports import services as report_services
@@ -143,7 +143,7 @@ def test_the_database_refuses_a_stale_update_even_when_python_read_the_old_versi
     score = services.save_score(
         assessment=draft_2024, indicator=indicator, user=alice, value=Decimal("2"), justification=""
     )
-    original = assessment.services._score_state
+    original = assessment.services.scores._score_state
     calls = []
 
     def state_then_concurrent_write(current, rules):
@@ -152,7 +152,7 @@ def test_the_database_refuses_a_stale_update_even_when_python_read_the_old_versi
         calls.append(1)
         return original(current, rules)
 
-    monkeypatch.setattr(assessment.services, "_score_state", state_then_concurrent_write)
+    monkeypatch.setattr(assessment.services.scores, "_score_state", state_then_concurrent_write)
     with pytest.raises(services.StaleScore, match="当前得分为3分"):
         services.save_score(
             assessment=draft_2024,

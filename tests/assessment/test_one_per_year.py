@@ -115,3 +115,25 @@ def test_loading_twice_keeps_the_grades_unchanged(db):
     services.load_standard(spec=spec)
     again, outcome = services.load_standard(spec=spec)
     assert outcome == "unchanged" and again.grades.count() == 4
+
+
+def test_a_standard_published_without_grades_gets_them_from_the_file(db):
+    """An existing database (published before 等次 existed) loads the shipped file again instead of failing."""
+    without = parse_standard(_raw(grades=None, veto=None))
+    standard, _ = services.load_standard(spec=without)
+    assert standard.is_published and not standard.grades.exists()
+    again, outcome = services.load_standard(spec=read_standard_file(STANDARD_FILE))
+    assert (again.pk, outcome) == (standard.pk, "updated")
+    assert list(again.grades.values_list("name", flat=True)) == ["优秀", "良好", "合格", "不合格"]
+    assert again.veto_grade == "不合格"
+    assert services.load_standard(spec=read_standard_file(STANDARD_FILE))[1] == "unchanged"
+    # anything else that differs is still refused: a published standard is frozen
+    with pytest.raises(services.AssessmentError, match="已发布，不能修改"):
+        services.load_standard(spec=parse_standard(_raw(total_max=90)))
+
+
+def test_grades_are_not_added_together_with_other_changes(db):
+    standard, _ = services.load_standard(spec=parse_standard(_raw(grades=None, veto=None)))
+    with pytest.raises(services.AssessmentError, match="已发布，不能修改"):
+        services.load_standard(spec=parse_standard(_raw(note="改过的说明")))
+    assert not standard.grades.exists()

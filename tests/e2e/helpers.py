@@ -191,14 +191,43 @@ def readme_shot(page: Page, name: str, *, full_page: bool = False, down_to: Loca
         page.screenshot(path=path, full_page=full_page, animations="disabled")
 
 
-def pdf_first_page_png(pdf: Path, out: Path, *, dpi: int = 80) -> Path:
-    """The first page of a PDF as a PNG (poppler's pdftoppm)."""
+def pdf_page_png(pdf: Path, out: Path, *, page: int = 1, dpi: int = 80) -> Path:
+    """One page of a PDF as a PNG (poppler's pdftoppm)."""
     subprocess.run(
-        ["pdftoppm", "-png", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile", str(pdf), str(out.with_suffix(""))],
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            str(dpi),
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-singlefile",
+            str(pdf),
+            str(out.with_suffix("")),
+        ],
         check=True,
         timeout=60,
     )
     return out
+
+
+def pdf_page_with(pdf: Path, text: str) -> int:
+    """The number of the first page whose text contains ``text``."""
+    page = 1
+    while True:
+        result = subprocess.run(
+            ["pdftotext", "-enc", "UTF-8", "-f", str(page), "-l", str(page), str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        if result.returncode != 0:
+            raise AssertionError(f"{text!r} is on no page of {pdf}")
+        if text in re.sub(r"\s+", "", result.stdout):
+            return page
+        page += 1
 
 
 def pdf_text(pdf: Path) -> str:

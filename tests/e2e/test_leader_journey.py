@@ -13,7 +13,7 @@ import shutil
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import click_confirming, login, pdf_first_page_png, pdf_text, readme_dir, readme_shot
+from tests.e2e.helpers import click_confirming, login, pdf_page_png, pdf_page_with, pdf_text, readme_dir, readme_shot
 from tests.e2e.journeys import (
     complete_and_submit_2024,
     flash,
@@ -144,8 +144,11 @@ def test_leader_reviews_returns_approves_edits_signs_and_verifies_the_report(new
     assert NEW_PARAGRAPH in text
     assert f"一、{NEW_HEADING}" in text and "二、领导重视，组织准备" in text  # inserted, then renumbered
     assert "长环保发〔2023〕15号" in text
+    assert "附件：1.长宁区生态环境局规范化考核评分表2.长宁区生态环境局考核得分与执法检查情况图" in text
     if (directory := readme_dir()) is not None:
-        pdf_first_page_png(signed, directory / "report-page1.png")
+        pdf_page_png(signed, directory / "report-page1.png")
+        # the page with the 附件说明, the 署名 and 成文日期, and the seal the signature draws on them
+        pdf_page_png(signed, directory / "report-signature.png", page=pdf_page_with(signed, "附件：1."))
 
     leader.reload()
     expect(leader.get_by_role("heading", level=1)).to_contain_text("已签发")

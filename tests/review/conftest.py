@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import Organization
-from assessment import services
+from assessment import scoring, services
 from assessment.models import Indicator, Score, SelfAssessment, WorkflowEvent
 from review import services as review
 from review.models import ReviewRound
@@ -30,7 +30,7 @@ def score_each(assessment: SelfAssessment, user, values: dict[str, str] | None =
             assessment=assessment,
             indicator=item,
             user=user,
-            value=None if item.rule_items.all() else services.scoring.parse_score(raw, item.max_score),
+            value=None if item.rule_items.all() else scoring.parse_score(raw, item.max_score),
             justification=f"{item.code}已落实。",
         )
 

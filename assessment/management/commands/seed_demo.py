@@ -12,7 +12,7 @@ from django.db import transaction
 from accounts import roles
 from accounts.demo import DEMO_TOTP_SECRET, ensure_demo_totp_device
 from accounts.models import Department, Organization, User
-from assessment import services
+from assessment import scoring, services
 from assessment.demo import CHANGNING_2023, CHANGNING_2024
 from assessment.models import Indicator, Report, ReportSection, SelfAssessment, Standard, WorkflowEvent
 from assessment.reports.demo import REPORT_2023, SECTIONS_2023
@@ -40,7 +40,7 @@ DEMO_USERS = [
     ("city_reviewer", "shanghai", roles.MUNICIPAL_REVIEWER, None, "市局", "复核"),
     ("admin", "shanghai", roles.ADMIN, None, "系统", "管理员"),
 ]
-DEMO_TOTP_USERS = ("changning_leader", "xuhui_leader", "admin")
+DEMO_TOTP_USERS = ("changning_leader", "xuhui_leader", "admin", "city_reviewer")
 
 
 class Command(BaseCommand):
@@ -122,7 +122,7 @@ class Command(BaseCommand):
                 assessment=assessment,
                 indicator=indicator,
                 user=scorer,
-                value=services.scoring.parse_score(value, indicator.max_score) if not rule_ids else None,
+                value=scoring.parse_score(value, indicator.max_score) if not rule_ids else None,
                 justification=text,
                 rule_counts=dict(zip(rule_ids, counts + [0] * len(rule_ids), strict=False)),
             )

@@ -20,6 +20,7 @@ from django.core.management import call_command
 from accounts.models import Organization, User
 from assessment.models import Report, SelfAssessment
 from assessment.reports.pki import DemoCA, make_ca, make_signing_p12
+from assessment.reports.seal import demo_seal_png
 from assessment.reports.services import configure_credential
 
 PASSPHRASE = "pw"
@@ -84,8 +85,9 @@ def demo(changning, xuhui, brigade, settings, pki_dir, ca_pem_file, signing_p12,
     """
     settings.DEMO_PKI_DIR = pki_dir
     settings.REPORT_TRUST_ROOTS = [str(ca_pem_file)]
-    configure_credential(organization=changning, pkcs12_data=signing_p12, passphrase=PASSPHRASE)
-    configure_credential(organization=xuhui, pkcs12_data=xuhui_p12, passphrase=PASSPHRASE)
+    seal = demo_seal_png()
+    configure_credential(organization=changning, pkcs12_data=signing_p12, passphrase=PASSPHRASE, seal_image=seal)
+    configure_credential(organization=xuhui, pkcs12_data=xuhui_p12, passphrase=PASSPHRASE, seal_image=seal)
     call_command("seed_demo", verbosity=0)
     users = {u.username: u for u in User.objects.all()}
     return Demo(
@@ -180,3 +182,30 @@ def expired_p12(ca: DemoCA) -> bytes:
         not_before=datetime(2020, 1, 1, tzinfo=UTC),
         valid_days=1,
     )
+
+
+def images(path: Path) -> list[dict]:
+    """pdfimages -list: one row per image (and soft mask) with its page, kind and pixel size."""
+    rows = run("pdfimages", "-list", path).stdout.decode().splitlines()[2:]
+    return [
+        {"page": int(t[0]), "type": t[2], "width": int(t[3]), "height": int(t[4])}
+        for t in (row.split() for row in rows)
+    ]
+
+
+def signature_widget(data: bytes) -> tuple[int, tuple[float, float, float, float]]:
+    """The visible signature's page (1-based) and its box in pdftotext's coordinates (pt, origin top left)."""
+    import io
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    reader = PdfFileReader(io.BytesIO(bytes(data)), strict=False)
+    field = next(f for f in reader.root["/AcroForm"]["/Fields"] if f.get_object().get("/FT") == "/Sig")
+    widget = field.get_object()
+    page_ref = widget.raw_get("/P")
+    pages = reader.root["/Pages"]
+    count = int(pages["/Count"])
+    page = next(i for i in range(count) if reader.find_page_for_modification(i)[0].idnum == page_ref.idnum)
+    x1, y1, x2, y2 = (float(v) for v in widget["/Rect"])
+    height = float(reader.find_page_for_modification(page)[0].get_object()["/MediaBox"][3])
+    return page + 1, (x1, height - y2, x2, height - y1)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import re
 import threading
 from datetime import UTC, date, datetime, timedelta
 
@@ -27,11 +26,13 @@ from tests.assessment.reports.conftest import (
     PASSPHRASE,
     bbox_lines,
     expired_p12,
+    images,
     page_count,
     pdf_file,
     pdf_text,
     pdffonts,
     pdfsig,
+    signature_widget,
 )
 
 CHANGNING = "上海市长宁区生态环境局"
@@ -75,20 +76,24 @@ def test_issue_stores_the_signed_pdf_which_pyhanko_and_pdfsig_accept(demo, nss_d
     assert "Total document signed" in out
     assert "SHA-256" in out
 
-    # The visible signature is on the last page: issuer, 签发人 and date, above the 版记.
-    last = page_count(path)
     signed_at = timezone.localtime(issued.signed_at)
-    last_text = pdf_text(path, "-f", str(last), "-l", str(last))
-    assert "签发人：马骥" in last_text
-    assert f"{CHANGNING}签发人：马骥{signed_at.year}年{signed_at.month}月{signed_at.day}日" in last_text
-    assert "长宁区生态环境局办公室" in last_text
-    # The stamp sits between the last chart and the 版记, inside the text block, overlapping neither.
-    lines = bbox_lines(path, last)
-    stamp = next(line for line in lines if line["text"] == "签发人：马骥")
-    chart_bottom = max(line["yMax"] for line in lines if re.fullmatch(r"\d+月", line["text"]))
-    banji = next(line for line in lines if line["text"].startswith("长宁区生态环境局办公室"))
-    assert chart_bottom < stamp["yMin"] < stamp["yMax"] < banji["yMin"]
-    assert stamp["xMin"] >= 28 * MM and stamp["xMax"] <= (28 + 156) * MM
+    # The visible signature is the seal, pressed on the 署名 and 成文日期 (GB/T 9704 7.3.5.1): centred on them,
+    # they in its lower half, its top within a line of the 附件说明. No software box with a name and a time.
+    seal_page, (left, top, right, bottom) = signature_widget(pdf)
+    lines = bbox_lines(path, seal_page)
+    issuer = next(line for line in lines if line["text"] == CHANGNING)
+    date = next(line for line in lines if line["text"] == "2023年10月22日")
+    note = [line for line in lines if line["text"].startswith(("附件：", "2.长宁区"))]
+    assert (right - left) / MM == pytest.approx(42, abs=0.5) and (bottom - top) / MM == pytest.approx(42, abs=0.5)
+    assert (left + right) / 2 == pytest.approx((date["xMin"] + date["xMax"]) / 2, abs=MM)
+    assert top < issuer["yMin"] and date["yMax"] < bottom
+    assert (top + bottom) / 2 < (issuer["yMin"] + date["yMax"]) / 2  # 居印章中心偏下
+    assert 0 < top - note[-1]["yMax"] < 225 / 22 * MM
+    seal = [image for image in images(path) if image["page"] == seal_page]
+    assert [(i["type"], i["width"], i["height"]) for i in seal] == [("image", 600, 600), ("smask", 600, 600)]
+    assert all(image["page"] == seal_page for image in images(path))
+    signed_text = pdf_text(path, "-f", str(seal_page), "-l", str(page_count(path)))
+    assert "签发人" not in signed_text and f"{signed_at:%H:%M}" not in signed_text
     fonts = pdffonts(path)
     assert fonts and all((f["emb"], f["sub"]) == ("yes", "yes") for f in fonts)
 
@@ -311,10 +316,26 @@ def test_two_leaders_clicking_at_once_issue_one_version(demo, lea):
     assert IssuedReport.objects.get(report=demo.report).version == 1
 
 
-def test_the_signature_stamp_sits_inside_the_text_block():
-    """The visible signature box on the last page stays within the 156 × 225 mm text block."""
-    from assessment.reports.signing import STAMP_BOX
+def test_a_credential_without_a_seal_image_cannot_sign(demo):
+    SigningCredential.objects.filter(organization=demo.changning).update(seal_image=b"")
+    with pytest.raises(AssessmentError, match="还没有印章图片"):
+        services.issue_report(report=demo.report, user=demo.leader)
+    assert_unsigned(demo.report)
 
-    x1, y1, x2, y2 = STAMP_BOX
-    assert 28 * MM <= x1 < x2 <= (28 + 156) * MM
-    assert 35 * MM <= y1 < y2 <= (35 + 225) * MM  # PDF y runs up from the bottom edge
+
+def test_a_pdf_without_the_seal_destination_is_not_signed(signing_p12):
+    from weasyprint import HTML
+
+    from assessment.reports.seal import demo_seal_png
+    from assessment.reports.signing import sign_pdf
+
+    pdf = HTML(string="<p>no seal here</p>").write_pdf()
+    with pytest.raises(SigningError, match="没有印章位置"):
+        sign_pdf(
+            pdf,
+            pkcs12_data=signing_p12,
+            passphrase=PASSPHRASE,
+            seal_png=demo_seal_png(),
+            signer_name="马骥",
+            issuer_name=CHANGNING,
+        )

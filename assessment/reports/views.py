@@ -12,10 +12,10 @@ from django.views.decorators.http import require_POST
 
 from assessment import selectors
 from assessment.models import IssuedReport, Report, ReportJob, ReportSection
-from assessment.report_forms import ReportForm, SectionFormSet, VerifyForm
 from assessment.reports import services
 from assessment.reports.content import report_values
 from assessment.reports.fonts import undrawable_in_report
+from assessment.reports.forms import ReportForm, SectionFormSet, VerifyForm
 from assessment.reports.verify import verify_pdf
 from assessment.services import AssessmentError
 from common.http import attachment_response

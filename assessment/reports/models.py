@@ -131,6 +131,8 @@ class SigningCredential(models.Model):
     )
     pkcs12 = models.BinaryField("PKCS#12 证书文件")
     passphrase_encrypted = models.BinaryField("口令（加密保存）")
+    # The signature's visible appearance on the report (checked and normalised by reports.seal).
+    seal_image = models.BinaryField("印章图片（PNG）", default=b"", blank=True)
     subject = models.CharField("证书主体", max_length=300, editable=False)
     not_after = models.DateTimeField("有效期至", editable=False)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
