@@ -38,6 +38,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             for action in ("add", "change", "delete", "view")
         ],
         "inspections.import_ledger",
+        # the publication desk: what is due for 执法公示, read-only
+        "disclosure.view_penaltypublication",
         # inspection plans and draws (docs/plans.md): drafted and drawn by staff, filed and published by leaders
         *_VIEW_PLANS,
         *[f"plans.{action}_{model}" for model in _PLAN_MODELS for action in ("add", "change")],
@@ -50,6 +52,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "assessment.change_report",
         "assessment.sign_report",
         *_VIEW_RECORDS,
+        # 执法公示: publish, correct, approve a 信用修复 withdrawal (disclosure/policies.py)
+        "disclosure.view_penaltypublication",
+        "disclosure.publish_penaltypublication",
         *_VIEW_PLANS,
         "plans.file_monthlyplan",
         # the audit trail of their own organisation (audit.models.AuditEventQuerySet.for_user)
@@ -80,6 +85,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # neither add nor change a device, so they never see or set anyone's secret
         "otp_totp.view_totpdevice",
         "otp_totp.delete_totpdevice",
+        # the working-day calendar (放假调休) and each bureau's public contact details
+        *[f"disclosure.{action}_calendarday" for action in ("add", "change", "delete", "view")],
+        *[f"disclosure.{action}_bureaucontact" for action in ("add", "change", "view")],
         # the 随机抽查事项清单 of every district, in the admin
         *[f"plans.{action}_checkitem" for action in ("add", "change", "view")],
         # 回避 relations between officers and sources, which every draw honours

@@ -17,12 +17,15 @@ from assessment.exports import CHINESE_NUMERALS, HEADER_ROW, HEADERS, SHEET_TITL
 from assessment.models import Score, SelfAssessment
 from assessment.services.scores import ImportedRow, ScoreImportError
 from common.text import clipped, invisible_characters
-from common.uploads import WorkbookFileError, check_xlsx_bytes, worksheet_rows
+from common.uploads import WorkbookFileError, check_extents, check_xlsx_bytes, worksheet_extents
 from common.xlsx import cell_text
 
 JUSTIFICATION_LIMIT = Score._meta.get_field("justification").max_length
 # An exported 评分表 has a few dozen rows; a sheet far longer is not one (and could be Excel's 1,048,576).
 MAX_ROWS = 2000
+# the sheet has five columns; a few more are someone's notes, not a reason to refuse
+MAX_COLUMNS = 26
+MAX_CELLS = MAX_ROWS * MAX_COLUMNS // 4
 CORRUPT = (
     "“{sheet}”工作表内容已损坏，第{row}行附近无法读取；请在 Excel 中打开并另存为“Excel 工作簿（.xlsx）”后重新上传。"
 )
@@ -52,13 +55,21 @@ def _sheet_rows(data: bytes, *, max_bytes: int) -> list[tuple]:
     """The 评分表 sheet's rows, once the file is known to be a workbook of sane size that holds that sheet."""
     try:
         check_xlsx_bytes(data, max_bytes=max_bytes)
-        counts = worksheet_rows(data)
+        extents = worksheet_extents(data, max_columns=MAX_COLUMNS)
+        # Counted before openpyxl opens the file: it would parse a sheet without a <dimension> whole on opening.
+        for title, extent in extents.items():
+            if extent.rows > MAX_ROWS:
+                raise ScoreImportError([_too_long(title, extent.rows)])
+        # and it fills every gap with empty cells: one cell in column XFD is a row of 16,384
+        check_extents(
+            extents,
+            max_rows=MAX_ROWS,
+            max_columns=MAX_COLUMNS,
+            max_cells=MAX_CELLS,
+            hint="本系统导出的评分表只有5列、几十行。",
+        )
     except WorkbookFileError as exc:
         raise ScoreImportError([str(exc)]) from None
-    # Counted before openpyxl opens the file: it would parse a sheet without a <dimension> whole on opening.
-    for title, count in counts.items():
-        if count > MAX_ROWS:
-            raise ScoreImportError([_too_long(title, count)])
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds for a damaged file; all mean the same to the user

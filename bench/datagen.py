@@ -495,25 +495,28 @@ def _year_of_cases(
                 _entered(filed, rng),
             )
         )
+    listed = (
+        "id",
+        "organization_id",
+        "case_number",
+        "violation_type",
+        "filed_on",
+        "decided_on",
+        "closed_on",
+        "outcome",
+        "fine_yuan",
+        "transferred_to_police",
+        "department_id",
+        "source_id",
+        "version",
+        "created_at",
+    )
+    # the procedure and 执法公示 columns this generator does not fill: their model defaults ("" for text; COPY knows none)
+    extra = [f for f in PenaltyCase._meta.concrete_fields if f.column not in listed and not f.null]
     copy_rows(
         PenaltyCase._meta.db_table,
-        (
-            "id",
-            "organization_id",
-            "case_number",
-            "violation_type",
-            "filed_on",
-            "decided_on",
-            "closed_on",
-            "outcome",
-            "fine_yuan",
-            "transferred_to_police",
-            "department_id",
-            "source_id",
-            "version",
-            "created_at",
-        ),
-        rows,
+        (*listed, *(f.column for f in extra)),
+        [(*row, *(f.get_default() for f in extra)) for row in rows],
     )
     return len(rows)
 

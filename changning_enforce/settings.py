@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     # the audit trail (docs/audit.md); before "assessment", whose post_migrate gives roles their permissions
     "audit",
     "inspections",
+    # 执法公示 (docs/disclosure.md); before "assessment", whose post_migrate gives roles their permissions
+    "disclosure",
     # the municipal 复核; before "assessment", whose post_migrate gives roles their permissions
     "review",
     # plans and draws (docs/plans.md); before "assessment" too
@@ -206,6 +208,20 @@ TASKS = {
 }
 LEDGER_MAX_BYTES = int(os.environ.get("LEDGER_MAX_BYTES", str(50 * 1024 * 1024)))
 
+# 执法公示 (disclosure/public_http.py, docs/disclosure.md): the public site's page cache and per-address rate
+# limit. Local memory by default (each process its own, bounded by MAX_ENTRIES); point "public" at a shared cache
+# (Redis, memcached) to count the rate limit across processes.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "public": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "public-site",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
+}
+DISCLOSURE_RATE_LIMIT = int(os.environ.get("DISCLOSURE_RATE_LIMIT", "120"))
+DISCLOSURE_RATE_WINDOW = int(os.environ.get("DISCLOSURE_RATE_WINDOW", "60"))
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -270,6 +286,20 @@ LOGGING = {
 JOB_ABANDONED_SECONDS = int(os.environ.get("JOB_ABANDONED_SECONDS", "900"))
 # The annual report: a render that takes longer than this is stopped (seconds).
 REPORT_RENDER_TIMEOUT = float(os.environ.get("REPORT_RENDER_TIMEOUT", "60"))
+# The public verification page parses an uploaded PDF in a child process with these limits (seconds, MB of
+# address space beyond the worker's) and serves each client address this many verifications per window.
+REPORT_VERIFY_TIMEOUT = float(os.environ.get("REPORT_VERIFY_TIMEOUT", "5"))
+REPORT_VERIFY_MEMORY_MB = int(os.environ.get("REPORT_VERIFY_MEMORY_MB", "256"))
+REPORT_VERIFY_RATE = int(os.environ.get("REPORT_VERIFY_RATE", "10"))
+REPORT_VERIFY_RATE_SECONDS = int(os.environ.get("REPORT_VERIFY_RATE_SECONDS", "600"))
+# Counters of per-client rate limits (changning_enforce/ratelimit.py): files under var/, shared by every gunicorn
+# worker of the machine without another service to run.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("CACHE_DIR") or str(BASE_DIR / "var" / "cache"),
+    }
+}
 # Where `python manage.py create_demo_pki` (run by seed_demo) keeps the demo CA and demo signing certificates.
 DEMO_PKI_DIR = Path(os.environ.get("DEMO_PKI_DIR") or BASE_DIR / "var" / "pki")
 # Certificates (PEM) that an issued report's signature must chain to; colon-separated paths.

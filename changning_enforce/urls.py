@@ -19,5 +19,7 @@ urlpatterns = [
     path("plans/", include("plans.urls")),
     path("review/", include("review.urls")),
     path("audit/", include("audit.urls")),
+    # 执法公示: the public site and each district's publication desk (docs/disclosure.md)
+    path("gongshi/", include("disclosure.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,8 +1,11 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from dashboard import cache, charts, selectors
+from disclosure import policies as disclosure_policies
+from disclosure import selectors as disclosure_selectors
 from plans.selectors import dashboard_summary
 
 
@@ -22,6 +25,10 @@ def home(request: HttpRequest) -> HttpResponse:
         context["city"] = cache.city_overview(user, year=year)
     if roles.admin:
         context["standards"] = selectors.standards_overview()
+    if disclosure_policies.may_view_desk(user):
+        # 执法公示: decisions whose publication is due within 2 working days or overdue
+        total, due = disclosure_selectors.due_decisions(user.organization_id, today=timezone.localdate(), limit=10)
+        context["disclosure"] = {"total": total, "due": due}
     context["plans"] = dashboard_summary(user, year=year)
     context["chart_data"] = charts.chart_data(leader=context.get("leader"), city=context.get("city"))
     return render(request, "dashboard/home.html", context)

@@ -247,8 +247,22 @@ class PenaltyCaseForm(SourceCodeMixin, OrgRecordForm):
             "exemption_item",
             "transferred_on",
             "transferred_to",
+            # 执法公示 (docs/disclosure.md): what is published, and the party's private details that never are
+            "decision_document_number",
+            "party_kind",
+            "party_name",
+            "party_id_number",
+            "party_phone",
+            "party_address",
+            "violation_facts",
+            "penalty_legal_basis",
+            "penalty_content",
         ]
-        widgets = {"violation_type": forms.TextInput(attrs={"list": "violation-types"})}
+        widgets = {
+            "violation_type": forms.TextInput(attrs={"list": "violation-types"}),
+            "violation_facts": forms.Textarea(attrs={"rows": 3}),
+            "penalty_legal_basis": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -256,6 +270,8 @@ class PenaltyCaseForm(SourceCodeMixin, OrgRecordForm):
         self.fields["fine_yuan"].required = False
         self.fields["fine_yuan"].help_text = "仅处理结果为“罚款”时填写；其他情况留空或填0"
         self.fields["fine_yuan"].widget.attrs.update({"min": "0", "step": "0.01"})
+        # older forms and ledgers know nothing of the party's kind: a legal entity, as before
+        self.fields["party_kind"].required = False
         self.violation_types = list(
             PenaltyCase.objects.filter(organization=self.organization)
             .order_by("violation_type")
@@ -267,6 +283,9 @@ class PenaltyCaseForm(SourceCodeMixin, OrgRecordForm):
         )
         for name in ("paid_yuan", "surcharge_yuan", "extension_days"):
             self.fields[name].required = False
+
+    def clean_party_kind(self) -> str:
+        return self.cleaned_data["party_kind"] or PenaltyCase.PartyKind.LEGAL_ENTITY
 
     def clean_fine_yuan(self) -> Decimal:
         return self.cleaned_data["fine_yuan"] or Decimal("0")

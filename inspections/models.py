@@ -177,7 +177,19 @@ class Inspection(Record):
         return f"{self.inspected_on} {self.source}"
 
 
+class PartyKind(models.TextChoices):
+    """Who a penalty decision is against; decides how 执法公示 shows the name (disclosure/masking.py)."""
+
+    LEGAL_ENTITY = "legal_entity", "法人或其他组织"
+    SOLE_TRADER = "sole_trader", "个体工商户（有字号）"
+    # registered under the operator's own name: the name is a person's and is masked like one
+    SOLE_TRADER_PERSONAL = "sole_trader_personal", "个体工商户（以经营者姓名登记）"
+    NATURAL_PERSON = "natural_person", "自然人"
+
+
 class PenaltyCase(Record, PenaltyProcedure):
+    PartyKind = PartyKind
+
     class Outcome(models.TextChoices):
         PENDING = "", "未决定"
         FINED = "fined", "罚款"
@@ -206,6 +218,26 @@ class PenaltyCase(Record, PenaltyProcedure):
         "罚款金额（元）", max_digits=12, decimal_places=2, default=ZERO, validators=[MinValueValidator(ZERO)]
     )
     transferred_to_police = models.BooleanField("移送公安（行刑衔接）", default=False)
+    # What 执法公示 publishes of the decision (disclosure/public_fields.py says which of these are public).
+    party_kind = models.CharField(
+        "当事人类型", max_length=30, choices=PartyKind.choices, default=PartyKind.LEGAL_ENTITY
+    )
+    party_name = models.CharField(
+        "当事人名称或姓名", max_length=200, blank=True, help_text="留空则为当事单位（污染源）的名称"
+    )
+    party_id_number = models.CharField(
+        "当事人身份证件号码", max_length=30, blank=True, help_text="不公开：不出现在任何公示页面、订阅或下载中"
+    )
+    party_phone = models.CharField("当事人联系电话", max_length=30, blank=True, help_text="不公开")
+    party_address = models.CharField("当事人住址", max_length=200, blank=True, help_text="不公开")
+    decision_document_number = models.CharField(
+        "处罚决定书文号", max_length=60, blank=True, help_text="如：长环罚〔2024〕12号；公示时必填"
+    )
+    violation_facts = models.TextField("主要违法事实", max_length=2000, blank=True)
+    penalty_legal_basis = models.TextField("处罚依据", max_length=1000, blank=True, help_text="公示时必填")
+    penalty_content = models.CharField(
+        "处罚内容", max_length=300, blank=True, help_text="如：罚款人民币五万元；留空则按处理结果和罚款金额写出"
+    )
 
     objects = RecordQuerySet.as_manager()
 

@@ -45,6 +45,13 @@ class ReviewRound(models.Model):
     veto_note = models.TextField("否决说明", blank=True, max_length=1000)
     total = models.DecimalField("复核总分", max_digits=6, decimal_places=1, null=True, blank=True)
     grade = models.CharField("等次", max_length=10, blank=True)
+    # Optimistic lock, as for the district's scores (docs/audit.md "不丢失修改"): the review form carries the
+    # version it was loaded with, and a save against another version is refused whole.
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="最后修改人", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField("最后修改时间", null=True, blank=True)
 
     objects = ReviewRoundQuerySet.as_manager()
 

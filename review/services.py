@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.models import User
 from assessment import scoring
 from assessment.models import Grade, Indicator, Score, SelfAssessment, WorkflowEvent
+from assessment.services import when_text
 from audit import services as audit
 from audit.models import AuditEvent
 from review import policies
@@ -30,8 +31,9 @@ Status = SelfAssessment.Status
 class ReviewError(Exception):
     """A request that breaks a rule; ``errors`` maps an indicator's pk (0: the whole review) to its message."""
 
-    def __init__(self, errors: Mapping[int, str]):
+    def __init__(self, errors: Mapping[int, str], *, stale: bool = False):
         self.errors = dict(errors)
+        self.stale = stale  # someone else saved the review since the form was loaded
         super().__init__("；".join(self.errors.values()))
 
 
@@ -158,6 +160,7 @@ def save_review(
     reason: str = "",
     vetoed: bool = False,
     veto_note: str = "",
+    expected_version: int | None = None,
 ) -> ReviewRound:
     """Store the 复核得分, comments and return reasons; then, if asked, return the assessment or confirm it.
 
@@ -169,9 +172,19 @@ def save_review(
     if not policies.may_review(user, assessment):
         raise ReviewError({0: f"自评当前为“{assessment.get_status_display()}”，不在复核中。"})
     round_ = open_round(assessment)
+    if expected_version is not None and round_.version != expected_version:
+        who = str(round_.updated_by) if round_.updated_by_id else "他人"
+        raise ReviewError(
+            {
+                0: f"复核表已被{who}于{when_text(round_.updated_at)}修改，您的修改未保存；下表为当前保存的内容，请核对后重新填写。"
+            },
+            stale=True,
+        )
     errors = _apply(round_, rows, user)
     if errors:
         raise ReviewError(errors)
+    round_.version, round_.updated_by, round_.updated_at = round_.version + 1, user, timezone.now()
+    round_.save(update_fields=["version", "updated_by", "updated_at"])
     if then == "return":
         _return(assessment, round_, user=user, reason=reason.strip())
     elif then == "confirm":

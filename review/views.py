@@ -108,10 +108,14 @@ def review_save(request: HttpRequest, pk: int) -> HttpResponse:
             reason=request.POST.get("reason", "")[:MAX_TEXT],
             vetoed=request.POST.get("vetoed") == "on",
             veto_note=request.POST.get("veto_note", "")[:MAX_TEXT],
+            expected_version=int(version) if (version := request.POST.get("version", "")).isdigit() else None,
         )
     except services.ReviewError as exc:
         messages.error(request, "未保存：" + ("请按提示修改标红的指标。" if set(exc.errors) - {0} else str(exc)))
-        return _render_sheet(request, assessment, errors=exc.errors, typed=typed, status=400)
+        # a stale form shows what is saved now, so that nobody overwrites another's review unseen
+        return _render_sheet(
+            request, assessment, errors=exc.errors, typed=None if exc.stale else typed, status=409 if exc.stale else 400
+        )
     done = {
         "": "已保存复核得分。",
         "return": f"已将{assessment}退回区局修改。",

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpRequest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -26,6 +26,10 @@ def _test_settings(settings, tmp_path):
     # Cached figures are keyed by data versions that start again at 0 in every test's database.
     cache.clear()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # each test its own cache (rate-limit counters): production's file cache would carry counts between tests
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}
+    }
     # The test client speaks plain HTTP; production redirects to HTTPS (tests/test_deploy.py checks that).
     settings.SECURE_SSL_REDIRECT = False
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -36,6 +40,8 @@ def _test_settings(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # the public site's page cache and rate-limit counts (disclosure/public_http.py) start empty in every test
+    caches["public"].clear()
 
 
 @pytest.fixture

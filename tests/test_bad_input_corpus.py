@@ -195,7 +195,7 @@ CORPUS: dict[str, tuple[str, ...]] = {
     # The sheet claims to end at row 3; row 7 below it is read all the same.
     "score-wrong-dimension.xlsx": ("第7行（指标1.3）：得分7超过该指标满分5分。",),
     "score-illegal-xml-character.xlsx": ("“评分表”工作表内容已损坏，第1行附近无法读取",),
-    "score-row-number-overflow.xlsx": ("“评分表”工作表超过2000行（本系统导出的评分表只有几十行），未导入",),
+    "score-row-number-overflow.xlsx": ("工作表“评分表”：行号超过 Excel 的上限1048576行，文件已损坏。",),
     # built at test time
     "score-million-rows.xlsx": ("“评分表”工作表有1048576行，超过上限2000行（本系统导出的评分表只有几十行），未导入",),
     "score-zip-bomb-declared.xlsx": (BOMB,),

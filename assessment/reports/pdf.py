@@ -3,14 +3,13 @@
 Rendering is locked down: the only resources WeasyPrint may load are the product's own stylesheet and fonts,
 through ``report-asset:`` URLs; every other URL (file://, http(s)://, data:, …) is refused. User text reaches
 the template as data and is escaped by Django's template engine. The render runs in a forked child process
-with a time limit, so a pathological document cannot hold a worker forever.
+(changning_enforce.bounded) with a time limit, so a pathological document cannot hold a worker forever.
 """
 
 from __future__ import annotations
 
 import logging
 import mimetypes
-import multiprocessing
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -32,6 +31,7 @@ from assessment.reports.content import (
 from assessment.reports.typesetting import chinese_justification, keep_numbers_with_units, signoff_layout, title_lines
 from assessment.scoring import normalize
 from assessment.selectors import scoring_sheet
+from changning_enforce.bounded import BoundedWorkError, run_bounded
 from inspections.selectors import monthly_statistics, period_statistics
 from plans.selectors import random_figures
 
@@ -97,40 +97,17 @@ def html_to_pdf(html: str) -> bytes:
         return HTML(string=html, url_fetcher=_fetcher(), base_url=None).write_pdf(font_config=font_config)
 
 
-def _child(html: str, conn, reader) -> None:
-    # The fork gave this process the read end too: close it, or a child orphaned by a killed worker would
-    # block forever writing a PDF larger than the pipe buffer to a pipe that only it can read.
-    reader.close()
-    try:
-        conn.send(("ok", html_to_pdf(html)))
-    except BaseException as exc:  # reported to the parent, which decides what the user sees
-        conn.send(("error", f"{type(exc).__name__}: {exc}"))
-    finally:
-        conn.close()
-
-
 def render_pdf(html: str, *, timeout: float | None = None) -> bytes:
     timeout = settings.REPORT_RENDER_TIMEOUT if timeout is None else timeout
-    context = multiprocessing.get_context("fork")
-    parent, child = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(html, child, parent), daemon=True)
-    process.start()
-    child.close()
     try:
-        if not parent.poll(timeout):
-            raise ReportRenderError(f"报告渲染超过{timeout:g}秒的时间限制，已中止。")
-        status, payload = parent.recv()
-    except EOFError:
-        raise ReportRenderError("报告渲染进程意外退出。") from None
-    finally:
-        if process.is_alive():
-            process.kill()
-        process.join(5)
-        parent.close()
-    if status != "ok":
-        logger.error("report render failed: %s", payload)
-        raise ReportRenderError("报告渲染失败，请检查报告内容。")
-    return payload
+        return run_bounded(html_to_pdf, html, timeout=timeout)
+    except BoundedWorkError as exc:
+        if exc.kind == "timeout":
+            raise ReportRenderError(f"报告渲染超过{timeout:g}秒的时间限制，已中止。") from None
+        if exc.kind == "crashed":
+            raise ReportRenderError("报告渲染进程意外退出。") from None
+        logger.error("report render failed: %s", exc.detail)
+        raise ReportRenderError("报告渲染失败，请检查报告内容。") from None
 
 
 TITLE_CHARACTERS_PER_LINE = 20  # 2号 (22 pt) characters in the 156 mm line

@@ -187,7 +187,9 @@ def check_signature(data: bytes) -> SignatureCheck:
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         signatures = reader.embedded_signatures
-    except (PdfReadError, ValueError, KeyError, IndexError) as exc:
+    except MemoryError:
+        raise  # the caller's memory limit stopped it (changning_enforce.bounded): not a property of the file
+    except (PdfReadError, Exception) as exc:  # a malformed file raises anything, RecursionError included
         return SignatureCheck(False, False, False, False, "", f"文件无法作为 PDF 读取（{type(exc).__name__}）。")
     if not signatures:
         return SignatureCheck(False, False, False, False, "", "文件中没有数字签名。")

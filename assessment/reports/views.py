@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,6 +19,7 @@ from assessment.reports.fonts import undrawable_in_report
 from assessment.reports.forms import ReportForm, SectionFormSet, VerifyForm
 from assessment.reports.verify import verify_pdf
 from assessment.services import AssessmentError
+from changning_enforce import ratelimit
 from common.http import attachment_response
 
 PDF = "application/pdf"
@@ -239,10 +241,20 @@ def report_verify(request: HttpRequest) -> HttpResponse:
     """Public: anyone holding a copy may check it. It reveals only what the issued document itself says."""
     form = VerifyForm(request.POST, request.FILES) if request.method == "POST" else VerifyForm()
     result = None
+    if request.method == "POST" and not ratelimit.allow(
+        request,
+        scope="report-verify",
+        limit=settings.REPORT_VERIFY_RATE,
+        per_seconds=settings.REPORT_VERIFY_RATE_SECONDS,
+    ):
+        minutes = max(1, settings.REPORT_VERIFY_RATE_SECONDS // 60)
+        refused = f"核验次数过多：每个地址{minutes}分钟内最多核验{settings.REPORT_VERIFY_RATE}次，请稍后再试。"
+        context = {"form": VerifyForm(), "result": None, "refused": refused}
+        return render(request, "assessment/report/verify.html", context, status=429)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["pdf"]
         if upload.size > VERIFY_MAX_BYTES:
-            form.add_error("pdf", "文件超过20 MB，不是本系统签发的报告。")
+            form.add_error("pdf", "文件超过20 MB，不是本系统签发的有效报告。")
         else:
             result = verify_pdf(upload.read())
     return render(request, "assessment/report/verify.html", {"form": form, "result": result})

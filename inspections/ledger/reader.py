@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from common.text import clipped, invisible_characters
-from common.uploads import WorkbookFileError, check_xlsx_bytes, row_tags, worksheet_rows
+from common.uploads import WorkbookFileError, check_extents, check_xlsx_bytes, row_tags, worksheet_extents
 from common.xlsx import NO, YES, cell_text
 from inspections.ledger.layout import (
     CASES,
@@ -52,6 +52,10 @@ PROGRESS_EVERY = 2_000
 # Twice the size the import is built and measured for (docs/records.md: 100,000 rows in about 15 s and
 # 230 MB); a sheet filled to Excel's 1,048,576 rows is refused before its cells are read.
 MAX_ROWS = 200_000
+# The widest sheet's columns, and room for a few notes to their right; cells: MAX_ROWS rows that wide.
+WIDEST_SHEET = max(len(sheet.columns) for sheet in SHEETS)
+MAX_COLUMNS = WIDEST_SHEET + 10
+MAX_CELLS = MAX_ROWS * WIDEST_SHEET
 EXCEL_MAX_ROW = 1_048_576
 MONEY_MAX = Decimal("9999999999.99")
 HOURS_MAX = Decimal("9999.9")
@@ -200,9 +204,10 @@ def check_ledger_file(data: bytes, *, max_bytes: int) -> None:
     """
     try:
         check_xlsx_bytes(data, max_bytes=max_bytes)
-        counts = worksheet_rows(data)
+        extents = worksheet_extents(data, max_columns=MAX_COLUMNS)
     except WorkbookFileError as exc:
         raise LedgerError([Problem("", None, "", str(exc))]) from None
+    counts = {title: extent.rows for title, extent in extents.items()}
     total = sum(max(n - 1, 0) for n in counts.values())  # less each sheet's header row
     if total > MAX_ROWS:
         title, largest = max(counts.items(), key=lambda item: item[1])
@@ -217,6 +222,17 @@ def check_ledger_file(data: bytes, *, max_bytes: int) -> None:
                 )
             ]
         )
+    try:
+        # openpyxl fills every gap with empty cells (one cell in column XFD is a row of 16,384): bounded first
+        check_extents(
+            extents,
+            max_rows=MAX_ROWS + 1,
+            max_columns=MAX_COLUMNS,
+            max_cells=MAX_CELLS,
+            hint="请对照空白模板。",
+        )
+    except WorkbookFileError as exc:
+        raise LedgerError([Problem("", None, "", str(exc))]) from None
 
 
 def count_rows(ws: object) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -33,7 +34,9 @@ def index_view(request: HttpRequest) -> HttpResponse:
             "current_tab": "index",
             "organization": organization,
             "organizations": organizations,
-            "annual_plans": AnnualPlan.objects.for_user(request.user).filter(organization=organization),
+            "annual_plans": AnnualPlan.objects.for_user(request.user)
+            .filter(organization=organization)
+            .annotate(month_count=Count("monthly_plans")),
             "monthly_plans": selectors.monthly_plans_for(request.user, organization=organization),
             "may_create": policies.may_edit_annual_plan(request.user)
             and organization.pk == request.user.organization_id,

@@ -49,6 +49,8 @@ TARGETS = {
     "report_pdf_under_1_5MB",
     "dashboard_30_percent_of_trivial",
     "no_errors_under_load",
+    "public_list_p95_under_100ms",
+    "public_list_no_errors_under_load",
 }
 
 
@@ -76,6 +78,7 @@ def test_quick_benchmark_completes_and_writes_its_results(tmp_path):
         "ledger",
         "report",
         "load",
+        "disclosure",
         "targets",
     } <= set(data)
     assert data["machine"]["cores"] >= 1
@@ -110,6 +113,19 @@ def test_quick_benchmark_completes_and_writes_its_results(tmp_path):
     for name in ("dashboard_leader", "dashboard_city", "healthz"):
         assert load[name]["requests"] > 0 and "errors" in load[name], name
     assert "errors" in load
+
+    disclosure = data["disclosure"]
+    assert disclosure["data"]["published"] > 0 and disclosure["data"]["visible_today"] > 0
+    for name, page in disclosure["pages"].items():
+        assert page["queries"] > 0 and page["median_ms"] > 0, name
+    # the deep page costs the same queries as the first (keyset pagination)
+    assert disclosure["pages"]["list_deep"]["queries"] == disclosure["pages"]["list_first"]["queries"]
+    for name in ("healthz", "public_list"):
+        assert disclosure["load"][name]["requests"] > 0 and disclosure["load"][name]["errors"] == 0, name
+    # one address gets 429 once past the limit (each of the 2 workers counts on its own)
+    probe = disclosure["load"]["public_list_rate_limited"]
+    assert probe["refused"] >= probe["requests"] - 2 * probe["limit_per_process"] and probe["refused"] > 0
+    assert disclosure["cleanup_deleted"] == disclosure["data"]["published"]
 
     assert set(data["targets"]) == TARGETS
     assert all(isinstance(t["met"], bool) for t in data["targets"].values())

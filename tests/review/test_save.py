@@ -186,3 +186,28 @@ def test_it_checks_ownership(client, reviewing_2024, bob, adam):
     for user in (bob, adam):
         assert _save(client, user, reviewing_2024, _form(round_, i1_1=("0", "x", ""))).status_code == 404
     assert ReviewScore.objects.get(round=round_, indicator__code="1.1").score == Decimal("1")
+
+
+def test_a_stale_form_saves_nothing_and_shows_what_is_saved(client, reviewing_2024, rita, city):
+    from tests.conftest import make_user
+
+    rosa = make_user("rosa", city, "市局复核")
+    round_ = reviewing_2024.review_rounds.get()
+    loaded = round_.version
+    assert (
+        _save(
+            client, rosa, reviewing_2024, {**_form(round_, i1_1=("2", "罗莎的意见", "")), "version": loaded}
+        ).status_code
+        == 302
+    )
+    response = _save(client, rita, reviewing_2024, {**_form(round_, i1_2=("3", "丽塔的意见", "")), "version": loaded})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "复核表已被rosa于" in page and "您的修改未保存" in page
+    assert "罗莎的意见" in page and "丽塔的意见" not in page  # what is saved now, not the stale input
+    assert ReviewScore.objects.get(round=round_, indicator__code="1.2").comment == ""
+    # saving again from the page now shown (its current version) is a deliberate choice, and goes through
+    round_.refresh_from_db()
+    data = {**_form(round_, i1_2=("3", "丽塔的意见", "")), "version": round_.version}
+    assert _save(client, rita, reviewing_2024, data).status_code == 302
+    assert ReviewScore.objects.get(round=round_, indicator__code="1.1").comment == "罗莎的意见"

@@ -94,6 +94,12 @@ class Command(BaseCommand):
         from inspections.demo import seed_records
 
         seed_records(changning)
+        from disclosure.demo import seed_disclosure
+
+        for line in seed_disclosure(
+            scorer=users["changning_scorer"], leader=users["changning_leader"], organizations=[changning, xuhui]
+        ):
+            self.stdout.write(line)
         self._report_2023(changning)
         call_command("create_demo_pki", stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"演示数据就绪。演示账号密码均为 {DEMO_PASSWORD}"))
