@@ -37,3 +37,12 @@ CHANGNING_2024 = {
     "2.1": ("6.5", "按计划完成前三季度双随机抽查。", []),
     "4.3": ("10", "装备已按2024年版配备标准配齐。", [0]),
 }
+
+
+def backdate_demo_workflow(assessment, *, submitted, approved) -> None:
+    """The real 2023 assessment was submitted and approved before its report: the demo's times say so too."""
+    from assessment.models import SelfAssessment, WorkflowEvent
+
+    SelfAssessment.objects.filter(pk=assessment.pk).update(submitted_at=submitted, approved_at=approved)
+    assessment.events.filter(action=WorkflowEvent.Action.SUBMIT).update(at=submitted)
+    assessment.events.filter(action=WorkflowEvent.Action.APPROVE).update(at=approved)

@@ -46,7 +46,9 @@ class AuditedAdminMixin:
     def save_related(self, request: HttpRequest, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
         obj = form.instance
-        before, before_organization_id = getattr(request, "audit_admin_before", ({}, None))
+        if not hasattr(request, "audit_admin_before"):
+            return  # the admin's own save_model wrote through an audited service instead of this mixin's
+        before, before_organization_id = request.audit_admin_before
         changes = services.diff(before, services.snapshot(obj, self._fields(obj)))
         if change and not changes:
             return

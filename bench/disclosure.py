@@ -213,8 +213,9 @@ def throughput(seconds: float) -> dict[str, Any]:
 
 
 def rate_limit_probe(url: str) -> dict[str, Any]:
-    """Three times the per-address limit, one after another from this one address: with each of the workers
-    counting on its own, at most WORKERS × limit are answered, the rest get 429."""
+    """Three times the per-address limit, one after another from this one address: each worker counts on its own
+    (changning_enforce.ratelimit in the local-memory CACHES["public"]), so at most WORKERS × limit are answered
+    in one window, the rest get 429."""
     from django.conf import settings
 
     limit = settings.DISCLOSURE_RATE_LIMIT
@@ -226,7 +227,7 @@ def rate_limit_probe(url: str) -> dict[str, Any]:
         except urllib.error.HTTPError as error:
             status = error.code
         statuses[status] = statuses.get(status, 0) + 1
-    return {"limit_per_process": limit, "requests": 3 * limit, "statuses": statuses, "refused": statuses.get(429, 0)}
+    return {"limit": limit, "requests": 3 * limit, "statuses": statuses, "refused": statuses.get(429, 0)}
 
 
 def cleanup(first_id: int) -> int:

@@ -292,14 +292,6 @@ REPORT_VERIFY_TIMEOUT = float(os.environ.get("REPORT_VERIFY_TIMEOUT", "5"))
 REPORT_VERIFY_MEMORY_MB = int(os.environ.get("REPORT_VERIFY_MEMORY_MB", "256"))
 REPORT_VERIFY_RATE = int(os.environ.get("REPORT_VERIFY_RATE", "10"))
 REPORT_VERIFY_RATE_SECONDS = int(os.environ.get("REPORT_VERIFY_RATE_SECONDS", "600"))
-# Counters of per-client rate limits (changning_enforce/ratelimit.py): files under var/, shared by every gunicorn
-# worker of the machine without another service to run.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("CACHE_DIR") or str(BASE_DIR / "var" / "cache"),
-    }
-}
 # Where `python manage.py create_demo_pki` (run by seed_demo) keeps the demo CA and demo signing certificates.
 DEMO_PKI_DIR = Path(os.environ.get("DEMO_PKI_DIR") or BASE_DIR / "var" / "pki")
 # Certificates (PEM) that an issued report's signature must chain to; colon-separated paths.

@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.core.cache import cache
 
 from accounts.models import User
+from assessment import policies
 from audit.selectors import data_version
 from dashboard import selectors
 
@@ -25,7 +26,7 @@ def leader_overview(user: User, *, year: int) -> selectors.LeaderOverview:
     """``selectors.leader_overview``: what it shows depends on the organisation, the year and whether the user may
     sign reports, so the key holds exactly those and the organisation's data version."""
     organization_id = user.organization_id
-    may_sign = user.has_perm("assessment.sign_report")
+    may_sign = policies.is_signatory(user)
     key = f"dashboard:leader:{organization_id}:{year}:{int(may_sign)}:{data_version(organization_id)}"
     return cache.get_or_set(key, lambda: selectors.leader_overview(user, year=year), SECONDS)
 

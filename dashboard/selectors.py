@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Organization, User
 from accounts.scoping import can_view_all_organizations
-from assessment import scoring
+from assessment import policies, scoring
 from assessment.models import Indicator, Report, Score, SelfAssessment, Standard, System
 from inspections.models import Dispatch, Equipment, Inspection, PenaltyCase, PollutionSource, Training
 from inspections.selectors import MonthStatistics, monthly_statistics
@@ -42,10 +42,10 @@ class Roles:
 
 def roles_of(user: User) -> Roles:
     return Roles(
-        scorer=user.has_perm("assessment.score_selfassessment"),
-        leader=user.has_perm("assessment.review_selfassessment") or user.has_perm("assessment.sign_report"),
+        scorer=policies.is_scorer(user),
+        leader=policies.is_leader(user),
         city=can_view_all_organizations(user),
-        admin=user.has_perm("assessment.change_standard"),
+        admin=policies.is_standard_admin(user),
     )
 
 
@@ -203,16 +203,11 @@ def leader_overview(user: User, *, year: int) -> LeaderOverview:
         own.filter(status=SelfAssessment.Status.SUBMITTED).select_related("organization").order_by("-year")
     )
     awaiting_signature = ()
-    if user.has_perm("assessment.sign_report"):
-        awaiting_signature = tuple(
-            Report.objects.for_user(user)
-            .filter(
-                organization=organization,
-                status=Report.Status.DRAFT,
-                assessment__status__in=SelfAssessment.LOCKED,
-            )
-            .order_by("-year")
+    if policies.is_signatory(user):
+        drafts = Report.objects.for_user(user).filter(
+            organization=organization, status=Report.Status.DRAFT, assessment__status__in=SelfAssessment.LOCKED
         )
+        awaiting_signature = tuple(r for r in drafts.order_by("-year") if policies.may_sign_report(user, r))
     return LeaderOverview(
         organization=organization,
         year=year,

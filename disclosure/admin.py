@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from audit.admin_hooks import AuditedAdminMixin
 from disclosure import services
 from disclosure.models import BureauContact, CalendarDay, PenaltyPublication, PenaltyWithdrawal
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["day", "kind", "name", "source"]
     list_filter = ["kind", "source"]
     date_hierarchy = "day"
@@ -28,7 +29,8 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
 
 @admin.register(BureauContact)
-class BureauContactAdmin(admin.ModelAdmin):
+class BureauContactAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    # saved through the audited service; a deletion is audited by the mixin
     list_display = ["organization", "address", "phone", "email"]
 
     def save_model(self, request, obj, form, change):

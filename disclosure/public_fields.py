@@ -56,6 +56,25 @@ PUBLIC: dict[str, frozenset[str]] = {
     ),
     "disclosure.BureauContact": frozenset({"organization", "address", "phone", "email", "office_hours"}),
     "accounts.Organization": frozenset({"code", "name", "short_name"}),
+    # 双随机、一公开: published monthly plans (and the seed they were drawn with) and the draws' results
+    "plans.MonthlyPlan": frozenset(
+        {
+            "organization",
+            "annual_plan",
+            "month",
+            "quota_key",
+            "quota_general",
+            "quota_special",
+            "team_size",
+            "items",
+            "seed",
+            "seed_fixed_at",
+            "published_at",
+        }
+    ),
+    "plans.CheckItem": frozenset({"code", "name"}),
+    # a result: which source (its public name and credit code), when, found or not; never the findings' text
+    "inspections.Inspection": frozenset({"source", "inspected_on", "result"}),
     # 三项制度: who enforces, with which certificate (执法主体与人员 page)
     "inspections.Officer": frozenset(
         {"organization", "name", "certificate_number", "certificate_valid_from", "certificate_valid_to"}
@@ -105,6 +124,11 @@ PRIVATE: dict[str, frozenset[str]] = {
     "disclosure.PenaltyPublication": frozenset({"case", "published_by"}),
     "disclosure.BureauContact": frozenset({"id"}),
     "accounts.Organization": frozenset({"id", "kind", "parent"}),
+    "plans.MonthlyPlan": frozenset({"id", "note", "status", "return_reason", "created_at", "filed_at", "reviewed_at"}),
+    "plans.CheckItem": frozenset(
+        {"id", "organization", "legal_basis", "for_key", "for_general", "for_special", "active"}
+    ),
+    "inspections.Inspection": frozenset({"id", "organization", "dispatch", "findings", "version", "created_at"}),
     # the department, status and account are the bureau's internal organisation; only serving, certified
     # officers are listed at all
     "inspections.Officer": frozenset({"id", "department", "status", "user", "version", "created_at"}),
@@ -112,8 +136,9 @@ PRIVATE: dict[str, frozenset[str]] = {
 
 
 def concrete_field_names(label: str) -> set[str]:
+    """The model's own columns and its many-to-many fields."""
     model = apps.get_model(label)
-    return {field.name for field in model._meta.concrete_fields}
+    return {field.name for field in [*model._meta.concrete_fields, *model._meta.many_to_many]}
 
 
 def public(label: str, name: str) -> bool:

@@ -3,9 +3,9 @@
 
 The public site is where load and scraping come from. Each client address may make ``DISCLOSURE_RATE_LIMIT``
 requests per ``DISCLOSURE_RATE_WINDOW`` seconds (default 120 per 60 s; 0 switches the limit off) and gets 429 with
-``Retry-After`` beyond that. The count lives in the ``public`` cache: with the default local-memory cache each
-server process counts on its own, so N processes allow at most N times the limit; a shared cache (Redis,
-memcached) in CACHES["public"] makes it exact (docs/disclosure.md).
+``Retry-After`` beyond that. The count is ``changning_enforce.ratelimit``'s, in CACHES["public"]: local memory by
+default, so each server process counts on its own and N processes allow at most N times the limit; a shared
+cache (Redis, memcached) there makes it exact (docs/disclosure.md).
 
 A page is cached under a key that includes ``selectors.site_stamp`` (the newest publication and withdrawal and
 today's date): publishing or withdrawing changes the stamp, so no process serves the old page afterwards,
@@ -25,7 +25,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
-from audit.context import client_ip
+from changning_enforce import ratelimit
 from disclosure import selectors
 
 PUBLIC_MAX_AGE = 60
@@ -44,16 +44,7 @@ def rate_limited(request: HttpRequest) -> HttpResponse | None:
     if limit <= 0:
         return None
     window = settings.DISCLOSURE_RATE_WINDOW
-    slot = int(time.time()) // window
-    key = f"gongshi-rate:{client_ip(request) or 'unknown'}:{slot}"
-    cache = _cache()
-    cache.add(key, 0, timeout=window * 2)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr: count this one as the first
-        cache.set(key, 1, timeout=window * 2)
-        count = 1
-    if count <= limit:
+    if ratelimit.allow(request, scope="gongshi", limit=limit, per_seconds=window):
         return None
     retry = window - int(time.time()) % window
     response = HttpResponse(

@@ -12,6 +12,7 @@ urlpatterns = [
     path("xzcf.json", public.penalty_json, name="penalty-json"),
     path("feed.atom", public.penalty_feed, name="feed"),
     path("zhifa/", public.enforcers, name="enforcers"),
+    path("shuangsuiji/", public.random_checks, name="random-checks"),
     # the district's desk
     path("manage/", desk.desk, name="desk"),
     path("manage/cases/<int:pk>/publish/", desk.publish, name="case-publish"),

@@ -30,7 +30,7 @@ from inspections.models import (
 from inspections.procedure.models import CaseMeasure, ExemptionListItem
 from inspections.procedure.rules import procedure_problems
 from inspections.roster.attendance import AttendanceError, attendance_text, parse_attendance, unique_names
-from inspections.roster.models import DrillResult, TrainingAttendance
+from inspections.roster.models import DrillResult
 from inspections.roster.selectors import officer_choices
 from inspections.validators import credit_code_problem, normalize_credit_code
 
@@ -358,14 +358,12 @@ class TrainingForm(OrgRecordForm):
         return cleaned
 
     def save(self, commit: bool = True) -> Training:
+        from inspections.services.records import replace_training_attendance
+
         training = super().save(commit)
         # Called inside services.save_record's transaction: the list is replaced with the training, or not at all.
-        training.attendance.all().delete()
-        TrainingAttendance.objects.bulk_create(
-            [
-                TrainingAttendance(organization=self.organization, training=training, officer_id=pk, hours=hours)
-                for pk, hours in getattr(self, "attendance_entries", [])
-            ]
+        replace_training_attendance(
+            training=training, organization=self.organization, entries=getattr(self, "attendance_entries", [])
         )
         return training
 

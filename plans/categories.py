@@ -8,24 +8,18 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import F
 from openpyxl import Workbook, load_workbook
 
-from accounts.models import User
-from audit import services as audit
-from audit.models import AuditEvent
-from common.uploads import WorkbookFileError, check_xlsx_bytes, worksheet_rows
+from common.uploads import WorkbookFileError, check_extents, check_xlsx_bytes, worksheet_extents
 from common.xlsx import cell_text, workbook_bytes
 from inspections.models import PollutionSource
-from plans import policies
 from plans.models import SourceSupervision
 
 SHEET = "监管类别"
 HEADERS = ["统一社会信用代码", "单位名称", "监管类别", "特殊监管原因", "正面清单起始日", "正面清单截止日"]
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
+MAX_COLUMNS = 26
 MAX_LISTED = 200
 CATEGORY_BY_LABEL = {
     **{label: value for value, label in PollutionSource.Category.choices},
@@ -88,8 +82,11 @@ def parse(data: bytes, *, codes: set[str]) -> list[CategoryRow]:
     """Checked rows of the workbook, or CategoryFileError with every problem. ``codes``: the district's sources."""
     try:
         check_xlsx_bytes(data, name="上传的文件", max_bytes=MAX_BYTES)
-        if any(n > MAX_ROWS + 1 for n in worksheet_rows(data).values()):
+        extents = worksheet_extents(data, max_columns=MAX_COLUMNS)
+        if any(extent.rows > MAX_ROWS + 1 for extent in extents.values()):
             raise CategoryFileError([f"工作表超过{MAX_ROWS}行，请分批导入"])
+        # openpyxl fills every gap with empty cells: bounded before it reads (common.uploads)
+        check_extents(extents, max_rows=MAX_ROWS + 1, max_columns=MAX_COLUMNS, max_cells=(MAX_ROWS + 1) * len(HEADERS))
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except WorkbookFileError as exc:
         raise CategoryFileError([str(exc)]) from None
@@ -156,34 +153,3 @@ def parse(data: bytes, *, codes: set[str]) -> list[CategoryRow]:
     if not result:
         raise CategoryFileError([f"工作表“{SHEET}”没有数据行"])
     return result
-
-
-def import_categories(*, user: User, data: bytes, filename: str, request=None) -> int:
-    """Set every listed source's category, reason and 正面清单 in one transaction; returns how many rows."""
-    if not policies.may_set_categories(user):
-        raise PermissionDenied("您不能设置检查对象的监管类别。")
-    organization = user.organization
-    sources = {s.credit_code: s for s in PollutionSource.objects.filter(organization=organization)}
-    rows = parse(data, codes=set(sources))
-    with transaction.atomic():
-        changed = 0
-        existing = {s.source_id: s for s in SourceSupervision.objects.filter(organization=organization)}
-        for row in rows:
-            source = sources[row.credit_code]
-            if source.category != row.category:
-                PollutionSource.objects.filter(pk=source.pk).update(category=row.category, version=F("version") + 1)
-                changed += 1
-            supervision = existing.get(source.pk) or SourceSupervision(source=source, organization=organization)
-            supervision.special_reason = row.reason
-            supervision.positive_from, supervision.positive_to = row.positive_from, row.positive_to
-            supervision.full_clean(validate_unique=False)
-            supervision.save()
-        audit.record(
-            actor=user,
-            action=AuditEvent.Action.IMPORT,
-            organization=organization,
-            changes={"rows": [None, len(rows)], "category_changed": [None, changed]},
-            note=f"导入监管类别工作簿“{filename[:100]}”：{len(rows)}家，其中{changed}家类别改变",
-            request=request,
-        )
-    return len(rows)

@@ -11,12 +11,15 @@ from collections.abc import Mapping
 
 from openpyxl import Workbook, load_workbook
 
-from common.uploads import WorkbookFileError, check_xlsx_bytes
+from common.uploads import WorkbookFileError, check_extents, check_xlsx_bytes, worksheet_extents
 from common.xlsx import text_cell, workbook_bytes
 from plans import draw as pure
 
 FORMAT = "sdraw-record-1"
 MAX_RECORD_BYTES = 50 * 1024 * 1024
+# the widest sheet has six columns; rows as _rows() allows
+RECORD_MAX_COLUMNS = 26
+RECORD_MAX_ROWS = 1_000_001
 
 META_SHEET, QUOTA_SHEET, SOURCE_SHEET, ITEM_SHEET = "抽查记录", "抽取数量", "候选名单", "抽查事项"
 OFFICER_SHEET, AVOID_SHEET, RESULT_SHEET = "执法人员", "回避", "抽查结果"
@@ -143,6 +146,13 @@ def _rows(wb, title: str, width: int) -> list[list[str]]:
 def from_xlsx(data: bytes) -> dict:
     try:
         check_xlsx_bytes(data, name="抽查记录文件", max_bytes=MAX_RECORD_BYTES)
+        # openpyxl fills every gap with empty cells: bounded before it reads (common.uploads)
+        check_extents(
+            worksheet_extents(data, max_columns=RECORD_MAX_COLUMNS),
+            max_rows=RECORD_MAX_ROWS,
+            max_columns=RECORD_MAX_COLUMNS,
+            max_cells=RECORD_MAX_ROWS * 6,
+        )
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except WorkbookFileError as exc:
         raise RecordError(str(exc)) from None

@@ -13,15 +13,16 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Organization, User
 from audit import services as audit
 from audit.models import AuditEvent
 from inspections.models import Inspection, PollutionSource
+from plans import categories, policies
 from plans import draw as pure
-from plans import policies
-from plans.models import AnnualPlan, Campaign, CheckItem, Draw, DrawTask, MonthlyPlan
+from plans.models import AnnualPlan, Campaign, CheckItem, Draw, DrawTask, MonthlyPlan, SourceSupervision
 from plans.roster import certified_in_post
 from plans.selectors import category_period, relation_pairs
 
@@ -408,3 +409,34 @@ def organization_for_command(code: str) -> Organization:
         return Organization.objects.get(code=code)
     except Organization.DoesNotExist:
         raise PlanError(f"没有机构代码为“{code}”的机构。") from None
+
+
+def import_categories(*, user: User, data: bytes, filename: str, request=None) -> int:
+    """Set every listed source's category, reason and 正面清单 in one transaction; returns how many rows."""
+    if not policies.may_set_categories(user):
+        raise PermissionDenied("您不能设置检查对象的监管类别。")
+    organization = user.organization
+    sources = {s.credit_code: s for s in PollutionSource.objects.filter(organization=organization)}
+    rows = categories.parse(data, codes=set(sources))
+    with transaction.atomic():
+        changed = 0
+        existing = {s.source_id: s for s in SourceSupervision.objects.filter(organization=organization)}
+        for row in rows:
+            source = sources[row.credit_code]
+            if source.category != row.category:
+                PollutionSource.objects.filter(pk=source.pk).update(category=row.category, version=F("version") + 1)
+                changed += 1
+            supervision = existing.get(source.pk) or SourceSupervision(source=source, organization=organization)
+            supervision.special_reason = row.reason
+            supervision.positive_from, supervision.positive_to = row.positive_from, row.positive_to
+            supervision.full_clean(validate_unique=False)
+            supervision.save()
+        audit.record(
+            actor=user,
+            action=AuditEvent.Action.IMPORT,
+            organization=organization,
+            changes={"rows": [None, len(rows)], "category_changed": [None, changed]},
+            note=f"导入监管类别工作簿“{filename[:100]}”：{len(rows)}家，其中{changed}家类别改变",
+            request=request,
+        )
+    return len(rows)

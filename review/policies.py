@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from accounts.models import User
 from accounts.scoping import can_view_all_organizations
+from assessment import policies as assessment_policies
 from assessment.models import SelfAssessment
 
 REVIEW_PERMISSION = "review.review_assessment"
@@ -33,8 +34,4 @@ def may_review(user: User, assessment: SelfAssessment) -> bool:
 
 def may_carry_forward(user: User, assessment: SelfAssessment) -> bool:
     """Carry last year's justifications into a draft: the district's own scorers."""
-    return (
-        assessment.is_editable
-        and user.organization_id == assessment.organization_id
-        and user.has_perm("assessment.score_selfassessment")
-    )
+    return assessment.is_editable and assessment_policies.may_score(user, assessment)

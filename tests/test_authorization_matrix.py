@@ -58,7 +58,6 @@ from assessment.models import (
     WorkflowEvent,
 )
 from assessment.reports import services as report_services
-from assessment.reports.demo import SECTIONS_2023
 from assessment.standard_files import read_standard_file
 from disclosure import services as disclosure_services
 from disclosure.models import PenaltyPublication, PenaltyWithdrawal
@@ -314,6 +313,14 @@ TABLE.update(
             query=lambda d: {"district": d.org.code},
             public_names=True,
             published=lambda d: [d.records["officer"].name, d.records["officer"].certificate_number],
+        ),
+        # the fixture's plans are drafts, filed or acknowledged (none 已公开): their draws must not show
+        "disclosure:random-checks": Entry(
+            PUBLIC_READ,
+            NOT_ALLOWED,
+            target="org",
+            query=lambda d: {"district": d.org.code, "year": 2024},
+            public_names=True,
         ),
         "disclosure:desk": Entry(Rule(200, 200, 403, 403), everyone(405), target=None),
         "disclosure:case-publish": Entry(
@@ -729,10 +736,9 @@ def foreign(case: Case) -> list[str]:
 
 
 def _boilerplate() -> list[str]:
-    """Product text that names 长宁区 whatever the district: a new report's first draft is the reference report
-    (长宁区's 2023 report, assessment/reports/demo.py), and the report form's help texts give 长宁区 examples."""
-    lines = {line.strip() for _, heading, text in SECTIONS_2023 for line in (heading, *text.splitlines())}
-    lines |= {str(f.help_text) for f in Report._meta.fields if f.help_text}
+    """Product text that names 长宁区 whatever the district: the report form's help texts give 长宁区 examples.
+    (A new report's first draft names its own district: assessment/reports/first_draft.py.)"""
+    lines = {str(f.help_text) for f in Report._meta.fields if f.help_text}
     lines = {line for line in lines if line}
     return sorted(lines | {html.escape(line) for line in lines}, key=len, reverse=True)
 

@@ -2,31 +2,19 @@ from django import forms
 
 from assessment.models import Report, ReportSection
 from assessment.reports.fonts import refuse_undrawable_characters
+from assessment.reports.services.editing import REPORT_FIELDS
 from common.text import add_to_text_fields
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ReportForm(forms.ModelForm):
-    # The report's version when the page was loaded; reports.services.update_report refuses a stale one.
+    # The report's version when the page was loaded; assessment.reports.services.editing.update_report refuses a stale one.
     version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     class Meta:
         model = Report
-        fields = [
-            "issuer_mark",
-            "doc_number",
-            "signatory",
-            "addressee",
-            "title",
-            "period_start",
-            "period_end",
-            "issuer_name",
-            "written_on",
-            "cc",
-            "printed_by",
-            "printed_on",
-        ]
+        fields = list(REPORT_FIELDS)  # what update_report saves and audits
         widgets = {
             "period_start": DATE_WIDGET,
             "period_end": DATE_WIDGET,

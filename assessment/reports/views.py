@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from assessment import selectors
+from assessment import policies, selectors
 from assessment.models import IssuedReport, Report, ReportJob, ReportSection
 from assessment.reports import services
 from assessment.reports.content import report_values
@@ -49,7 +49,6 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except Exception:  # an error in the figures must not hide the page that fixes it
         values = {}
     user = request.user
-    own = user.organization_id == report.organization_id
     undrawable = undrawable_in_report(sheet=sheet, values=values) if report.is_editable else []
     return render(
         request,
@@ -60,8 +59,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sections": report.sections.order_by("order"),
             "values": values,
             "versions": report.versions.select_related("signed_by").order_by("-version"),
-            "can_edit": own and user.has_perm(services.EDIT_PERMISSION) and report.is_editable,
-            "can_sign": own and user.has_perm(services.SIGN_PERMISSION),
+            "can_edit": policies.may_edit_report(user, report) and report.is_editable,
+            "can_sign": policies.may_sign_report(user, report),
             "job": ReportJob.objects.for_user(user).filter(report=report, pk=request.GET.get("job") or 0).first(),
         },
     )
@@ -70,7 +69,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     report = _get_report(request, pk)
-    if request.user.organization_id != report.organization_id or not request.user.has_perm(services.EDIT_PERMISSION):
+    if not policies.may_edit_report(request.user, report):
         raise PermissionDenied
     if not report.is_editable:
         messages.error(request, "报告已签发，不能修改；如需更正，请由领导发起更正。")

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from accounts.models import User
+from assessment import policies
 from assessment.models import SelfAssessment
 
 
@@ -23,7 +24,7 @@ def lock_assessment(assessment: SelfAssessment) -> SelfAssessment:
 
 
 def ensure_may_score(assessment: SelfAssessment, user: User) -> None:
-    if not user.has_perm("assessment.score_selfassessment") or user.organization_id != assessment.organization_id:
+    if not policies.may_score(user, assessment):
         raise PermissionDenied("只有本单位的填报人可以自评打分。")
     if assessment.is_locked:
         raise AssessmentError("自评已审定并锁定，不能修改。")

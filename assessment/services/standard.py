@@ -226,3 +226,59 @@ def copy_standard(*, standard: Standard, actor: User | None = None) -> Standard:
         note=f"复制自“{standard}”",
     )
     return copy
+
+
+# --- admin edits of a draft standard ----------------------------------------------------------------------
+
+StandardPart = Standard | Grade | System | Indicator | RuleItem
+
+
+def standard_of(part: StandardPart | None) -> Standard | None:
+    if isinstance(part, Standard):
+        return part
+    if isinstance(part, Grade | System):
+        return part.standard
+    if isinstance(part, Indicator):
+        return part.system.standard
+    if isinstance(part, RuleItem):
+        return part.indicator.system.standard
+    return None
+
+
+def is_frozen(part: StandardPart | None) -> bool:
+    """A published standard is frozen: it, its systems, indicators and rule items can no longer change."""
+    standard = standard_of(part)
+    return standard is not None and standard.is_published
+
+
+def _stored(part: StandardPart) -> StandardPart | None:
+    return type(part)._default_manager.filter(pk=part.pk).first() if part.pk is not None else None
+
+
+@transaction.atomic
+def save_standard_part(*, part: StandardPart, actor: User | None, note: str = "管理后台") -> None:
+    """Save an admin's edit of a standard, system, indicator or rule item, audited; refused once published.
+
+    Both the stored part and the edited one are checked, so that nothing moves out of, or into, a published
+    standard.
+    """
+    stored = _stored(part)
+    for standard in (standard_of(stored), standard_of(part)):
+        if standard is not None and standard.pk is not None:
+            ensure_standard_editable(Standard.objects.get(pk=standard.pk))  # as stored, not as edited
+    before = audit.snapshot(stored) if stored is not None else {}
+    part.save()
+    changes = audit.diff(before, audit.snapshot(part))
+    if stored is None or changes:
+        audit.record(actor=actor, action=Audit.UPDATE if stored else Audit.CREATE, obj=part, changes=changes, note=note)
+
+
+@transaction.atomic
+def delete_standard_part(*, part: StandardPart, actor: User | None, note: str = "管理后台") -> None:
+    """Delete a draft standard or one of its parts (with what hangs below it), audited; refused once published."""
+    standard = standard_of(_stored(part) or part)
+    if standard is not None:
+        ensure_standard_editable(Standard.objects.get(pk=standard.pk))
+    # recorded first, in the same transaction: a deletion that fails takes its event back with it
+    audit.record(actor=actor, action=Audit.DELETE, obj=part, changes=audit.deleted(part), note=note)
+    part.delete()

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Organization, User
+from assessment import policies
 from assessment.models import Indicator, Score, SelfAssessment, Standard, WorkflowEvent
 from assessment.services.common import AssessmentError, lock_assessment
 from audit import services as audit
@@ -55,19 +56,11 @@ def create_self_assessment(
 
 
 _MOVES = {
-    # action: (permission, from, to)
-    WorkflowEvent.Action.SUBMIT: (
-        "assessment.submit_selfassessment",
-        SelfAssessment.Status.DRAFT,
-        SelfAssessment.Status.SUBMITTED,
-    ),
-    WorkflowEvent.Action.RETURN: (
-        "assessment.review_selfassessment",
-        SelfAssessment.Status.SUBMITTED,
-        SelfAssessment.Status.DRAFT,
-    ),
+    # action: (who may, from, to)
+    WorkflowEvent.Action.SUBMIT: (policies.may_submit, SelfAssessment.Status.DRAFT, SelfAssessment.Status.SUBMITTED),
+    WorkflowEvent.Action.RETURN: (policies.may_review, SelfAssessment.Status.SUBMITTED, SelfAssessment.Status.DRAFT),
     WorkflowEvent.Action.APPROVE: (
-        "assessment.review_selfassessment",
+        policies.may_review,
         SelfAssessment.Status.SUBMITTED,
         SelfAssessment.Status.APPROVED,
     ),
@@ -76,20 +69,16 @@ _MOVES = {
 
 def allowed_moves(assessment: SelfAssessment, user: User) -> list[str]:
     return [
-        action
-        for action, (permission, source, _) in _MOVES.items()
-        if assessment.status == source
-        and user.has_perm(permission)
-        and user.organization_id == assessment.organization_id
+        action for action, (may, source, _) in _MOVES.items() if assessment.status == source and may(user, assessment)
     ]
 
 
 @transaction.atomic
 def move_assessment(*, assessment: SelfAssessment, user: User, action: str, reason: str = "") -> SelfAssessment:
     assessment = lock_assessment(assessment)
-    permission, source, target = _MOVES[WorkflowEvent.Action(action)]
+    may, source, target = _MOVES[WorkflowEvent.Action(action)]
     label = WorkflowEvent.Action(action).label
-    if not user.has_perm(permission) or user.organization_id != assessment.organization_id:
+    if not may(user, assessment):
         raise PermissionDenied(f"您没有{label}本单位自评的权限。")
     if assessment.status != source:
         raise AssessmentError(f"自评当前为“{assessment.get_status_display()}”，不能{label}。")

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from common.http import attachment_response
 from disclosure import exports, selectors
+from disclosure import random_checks as random_checks_selectors
 from disclosure.feeds import PenaltyFeed
 from disclosure.public_http import DOWNLOAD_MAX_AGE, public_view
 
@@ -103,3 +104,25 @@ def enforcers(request: HttpRequest) -> HttpResponse:
         **_site_context([found.organization.pk] if found else None),
     }
     return render(request, "disclosure/enforcers.html", context)
+
+
+@public_view()
+def random_checks(request: HttpRequest) -> HttpResponse:
+    """双随机、一公开: one district's published monthly plans and its draws' results, for one year."""
+    today = timezone.localdate()
+    districts = selectors.districts()
+    code = str(request.GET.get("district", ""))[:40] or (districts[0].code if districts else "")
+    raw_year = str(request.GET.get("year", ""))
+    years = random_checks_selectors.years(today=today)
+    year = int(raw_year) if raw_year.isdigit() and int(raw_year) in years else today.year
+    found = random_checks_selectors.random_checks(code, year=year) if code else None
+    if code and found is None:
+        raise Http404("没有这个区。")
+    context = {
+        "districts": districts,
+        "years": years,
+        "year": year,
+        "found": found,
+        **_site_context([found.organization.pk] if found else None),
+    }
+    return render(request, "disclosure/random_checks.html", context)

@@ -21,18 +21,13 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit.context import current_ip, using_ip
+from inspections import policies
 from inspections.ledger.reader import check_ledger_file
 from inspections.ledger.rows import LedgerError, Problem
 from inspections.models import LedgerImport
 from inspections.services.ledger import import_ledger, read_ledger_for_import
 
 logger = logging.getLogger(__name__)
-
-IMPORT_PERMISSION = "inspections.import_ledger"
-
-
-def may_import(user: User) -> bool:
-    return bool(user.organization_id and user.has_perm(IMPORT_PERMISSION))
 
 
 def start_ledger_import(*, user: User, data: bytes, filename: str, max_bytes: int) -> LedgerImport:
@@ -41,7 +36,7 @@ def start_ledger_import(*, user: User, data: bytes, filename: str, max_bytes: in
     A file refused by the quick checks (not an .xlsx, macro-enabled, too large, too many rows…) comes back
     as a finished, failed import holding the reasons, and nothing of the file is kept.
     """
-    if not may_import(user):
+    if not policies.may_import_ledger(user):
         raise PermissionDenied("只有本单位的填报人可以导入执法台账。")
     try:
         check_ledger_file(data, max_bytes=max_bytes)

@@ -13,6 +13,8 @@ from accounts.models import User
 from audit import services as audit
 from audit.models import AuditEvent
 from audit.selectors import last_change
+from inspections import policies
+from inspections.models import TrainingAttendance
 
 
 class RecordError(Exception):
@@ -41,11 +43,10 @@ ACTIONS = {"add": "新增", "change": "修改", "delete": "删除"}
 
 
 def _ensure_may(user: User, action: str, record: models.Model) -> None:
-    opts = record._meta
-    if not user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
-        raise PermissionDenied(f"您没有{ACTIONS[action]}{opts.verbose_name}的权限。")
-    if record.organization_id != user.organization_id:
-        raise PermissionDenied("只能修改本单位的记录。")
+    if not policies.may_write_record(user, action, record):
+        raise PermissionDenied(
+            f"只有本单位有{ACTIONS[action]}权限的人员可以{ACTIONS[action]}{record._meta.verbose_name}记录。"
+        )
 
 
 @transaction.atomic
@@ -94,3 +95,13 @@ def delete_record(*, user: User, record: models.Model) -> None:
             blocking[name] = blocking.get(name, 0) + 1
         listed = "、".join(f"{count}条{name}记录" for name, count in blocking.items())
         raise RecordError(f"“{record}”还有{listed}引用它，不能删除；请先删除或改挂这些记录。") from None
+
+
+def replace_training_attendance(*, training: models.Model, organization, entries: list[tuple[int, object]]) -> None:
+    """A training's attendance list (officer pk, hours), replaced whole; inside ``save_record``'s transaction,
+    whose audit event shows the list as the form's text."""
+    training.attendance.all().delete()
+    TrainingAttendance.objects.bulk_create(
+        TrainingAttendance(organization=organization, training=training, officer_id=pk, hours=hours)
+        for pk, hours in entries
+    )

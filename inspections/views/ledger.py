@@ -12,17 +12,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from common.http import XLSX_MIME, attachment_response
-from inspections import services
+from inspections import policies, services
 from inspections.exports import export_filenames, ledger_export
 from inspections.forms import LedgerUploadForm
 from inspections.ledger.rows import Problem
 from inspections.ledger.writer import error_report_workbook, ledger_workbook
 from inspections.models import LedgerImport
-from inspections.services.imports import fail_abandoned_imports, may_import
+from inspections.services.imports import fail_abandoned_imports
 from inspections.services.ledger import summary_lines
 from inspections.views.common import TABS, chosen_organization, own_organization, require
 
-VIEW_RECORDS = "inspections.view_dispatch"
 ERRORS_ON_PAGE = 200
 
 
@@ -33,7 +32,7 @@ class ExportPeriod(django_forms.Form):
 
 @login_required
 def ledger_export_view(request: HttpRequest) -> HttpResponse:
-    require(request.user, VIEW_RECORDS)
+    require(policies.may_view_records(request.user))
     organization, _ = chosen_organization(request)
     period = ExportPeriod(request.GET)
     if not period.is_valid():
@@ -52,7 +51,7 @@ def ledger_export_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def ledger_template_view(request: HttpRequest) -> HttpResponse:
-    require(request.user, VIEW_RECORDS)
+    require(policies.may_view_records(request.user))
     return attachment_response(
         ledger_workbook({}), filename="执法台账模板.xlsx", ascii_name="ledger-template.xlsx", content_type=XLSX_MIME
     )
@@ -60,7 +59,7 @@ def ledger_template_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_view(request: HttpRequest) -> HttpResponse:
-    if not may_import(request.user):
+    if not policies.may_import_ledger(request.user):
         raise PermissionDenied
     organization = own_organization(request)
     form = LedgerUploadForm(request.POST or None, request.FILES or None)

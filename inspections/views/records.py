@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from inspections import services
+from inspections import policies, services
 from inspections.models import Dispatch, PenaltyCase, PollutionSource
 from inspections.selectors import record_list, record_sort
 from inspections.views.common import KINDS, TABS, RecordKind, chosen_organization, own_organization, require
@@ -32,7 +32,7 @@ def _after_save(kind: RecordKind, record: Model) -> str:
 @login_required
 def record_list_view(request: HttpRequest, kind: str) -> HttpResponse:
     k = KINDS[kind]
-    require(request.user, k.permission("view"))
+    require(policies.may_view_records(request.user, k.model))
     organization, organizations = chosen_organization(request)
     filter_form = k.filter(request.GET, organization=organization, organizations=organizations)
     sort = record_sort(k.model, request.GET.get("sort"))
@@ -54,7 +54,7 @@ def record_list_view(request: HttpRequest, kind: str) -> HttpResponse:
             "sort": sort,
             # kept by the filter form only when the user chose it, so that the default stays implicit in links
             "sort_chosen": sort if request.GET.get("sort") == sort else "",
-            "can_add": request.user.has_perm(k.permission("add")) and request.user.organization_id == organization.pk,
+            "can_add": policies.may_add_record(request.user, k.model, organization),
             "export_query": urlencode(export_query),
         },
     )
@@ -63,15 +63,14 @@ def record_list_view(request: HttpRequest, kind: str) -> HttpResponse:
 @login_required
 def record_detail_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     k = KINDS[kind]
-    require(request.user, k.permission("view"))
+    require(policies.may_view_records(request.user, k.model))
     record = get_object_or_404(k.model.objects.for_user(request.user).select_related("organization"), pk=pk)
     context = {
         "kind": k,
         "tabs": TABS,
         "current_tab": f"{k.name}-list",
         "record": record,
-        "can_change": request.user.has_perm(k.permission("change"))
-        and record.organization_id == request.user.organization_id,
+        "can_change": policies.may_change_record(request.user, record),
     }
     if isinstance(record, PollutionSource):
         context["inspections"] = record.inspections.select_related("dispatch").order_by("-inspected_on", "-pk")
@@ -166,8 +165,8 @@ def _stale(request: HttpRequest, kind: RecordKind, form, exc: services.StaleReco
 @require_http_methods(["GET", "POST"])
 def record_create_view(request: HttpRequest, kind: str) -> HttpResponse:
     k = KINDS[kind]
-    require(request.user, k.permission("add"))
     organization = own_organization(request)
+    require(policies.may_add_record(request.user, k.model, organization))
     form = k.form(request.POST or None, organization=organization, initial=_initial(request, k))
     if request.method == "POST":
         if form.is_valid():
@@ -183,7 +182,7 @@ def record_create_view(request: HttpRequest, kind: str) -> HttpResponse:
 def record_edit_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     k = KINDS[kind]
     record = get_object_or_404(k.model.objects.writable_by(request.user), pk=pk)
-    require(request.user, k.permission("change"))
+    require(policies.may_change_record(request.user, record))
     form = k.form(request.POST or None, instance=record, organization=record.organization)
     if request.method == "POST":
         if form.is_valid():
@@ -202,7 +201,7 @@ def record_edit_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 def record_delete_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     k = KINDS[kind]
     record = get_object_or_404(k.model.objects.writable_by(request.user), pk=pk)
-    require(request.user, k.permission("delete"))
+    require(policies.may_delete_record(request.user, record))
     if request.method == "POST":
         try:
             services.delete_record(user=request.user, record=record)

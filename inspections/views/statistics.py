@@ -11,11 +11,11 @@ from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from inspections import policies
 from inspections.filters import PeriodForm
 from inspections.models import Dispatch
 from inspections.selectors import MonthStatistics, monthly_statistics, period_statistics
 from inspections.views.common import TABS, chosen_organization, require
-from inspections.views.ledger import VIEW_RECORDS
 from inspections.wording import enforcement_paragraph, period_text
 
 CHART_HEIGHT = 160
@@ -55,7 +55,7 @@ def _bars(months: tuple[MonthStatistics, ...]) -> list[Bar]:
 
 @login_required
 def statistics_view(request: HttpRequest) -> HttpResponse:
-    require(request.user, VIEW_RECORDS)
+    require(policies.may_view_records(request.user))
     organization, organizations = chosen_organization(request)
     latest = Dispatch.objects.filter(organization=organization).aggregate(day=Max("dispatched_on"))["day"]
     year = (latest or date.today()).year

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from common.http import XLSX_MIME, attachment_response
 from inspections.models import PollutionSource
-from plans import categories, policies, selectors
+from plans import categories, policies, selectors, services
 from plans.forms import CategoryUploadForm
 from plans.models import CheckItem
 from plans.views.common import TABS, chosen_organization, require_view
@@ -65,7 +65,7 @@ def categories_import_view(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                count = categories.import_categories(
+                count = services.import_categories(
                     user=request.user,
                     data=upload.read(categories.MAX_BYTES + 1),
                     filename=upload.name,

@@ -76,3 +76,21 @@ def test_the_extent_is_what_a_reader_sees():
     assert worksheet_extents(crafted.far_row())["评分表"].last_row == 1_000_000
     spaced = crafted.workbook("<row r = \"7\"><c r = 'XFD7'/></row>")  # XML allows spaces around "="
     assert (worksheet_extents(spaced)["评分表"].last_column, worksheet_extents(spaced)["评分表"].last_row) == (16384, 7)
+
+
+def test_every_module_that_reads_an_uploaded_workbook_bounds_it_first():
+    """The class: any product module that opens a workbook with openpyxl also checks its extent (a new upload
+    that forgets it fails here). The benchmark reads files it wrote itself."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    skipped = {"bench", "tests", ".venv"}
+    unbounded = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if not skipped & set(path.relative_to(root).parts)
+        and "load_workbook(" in (text := path.read_text(encoding="utf-8"))
+        and "check_extents(" not in text
+        and "check_ledger_file(" not in text
+    ]
+    assert unbounded == []

@@ -124,7 +124,7 @@ def test_quick_benchmark_completes_and_writes_its_results(tmp_path):
         assert disclosure["load"][name]["requests"] > 0 and disclosure["load"][name]["errors"] == 0, name
     # one address gets 429 once past the limit (each of the 2 workers counts on its own)
     probe = disclosure["load"]["public_list_rate_limited"]
-    assert probe["refused"] >= probe["requests"] - 2 * probe["limit_per_process"] and probe["refused"] > 0
+    assert probe["refused"] >= probe["requests"] - 2 * probe["limit"] and probe["refused"] > 0
     assert disclosure["cleanup_deleted"] == disclosure["data"]["published"]
 
     assert set(data["targets"]) == TARGETS

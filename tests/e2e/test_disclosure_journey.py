@@ -62,4 +62,6 @@ def test_a_leader_publishes_and_a_visitor_finds_it_by_credit_code(new_page, shot
             assert private not in body, (private, path)
     axe.visit("/gongshi/zhifa/?district=changning", "执法主体与人员（手机）")
     expect(visitor.get_by_role("heading", name="执法主体：上海市长宁区生态环境局")).to_be_visible()
+    axe.visit("/gongshi/shuangsuiji/?district=changning", "双随机抽查（手机）")
+    expect(visitor.get_by_role("heading", name=re.compile("已公开的月度检查计划"))).to_be_visible()
     axe.check()

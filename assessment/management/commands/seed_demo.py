@@ -4,22 +4,23 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts import roles
-from accounts.demo import DEMO_TOTP_SECRET, ensure_demo_totp_device
-from accounts.models import Department, Organization, User
+from accounts.demo import DEMO_TOTP_SECRET, ensure_demo_accounts, ensure_demo_totp_device
+from accounts.models import Department
 from assessment import scoring, services
-from assessment.demo import CHANGNING_2023, CHANGNING_2024
-from assessment.models import Indicator, Report, ReportSection, SelfAssessment, Standard, WorkflowEvent
+from assessment.demo import CHANGNING_2023, CHANGNING_2024, backdate_demo_workflow
+from assessment.models import Indicator, Report, SelfAssessment, Standard, WorkflowEvent
+from assessment.reports import services as report_services
 from assessment.reports.demo import REPORT_2023, SECTIONS_2023
 from assessment.standard_files import read_standard_file
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DEMO_PASSWORD = "Demo@2024cn"
+XUHUI_DEPARTMENTS = [("执法大队", Department.Kind.ENFORCEMENT), ("办公室", Department.Kind.OFFICE)]
 CHANGNING_DEPARTMENTS = [
     ("执法宣传科", Department.Kind.OFFICE),
     ("办公室", Department.Kind.OFFICE),
@@ -48,34 +49,12 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        city, _ = Organization.objects.get_or_create(
-            code="shanghai",
-            defaults={"name": "上海市生态环境局", "short_name": "上海市", "kind": Organization.Kind.MUNICIPAL},
+        orgs, users = ensure_demo_accounts(
+            departments={"changning": CHANGNING_DEPARTMENTS, "xuhui": XUHUI_DEPARTMENTS},
+            users=DEMO_USERS,
+            password=DEMO_PASSWORD,
         )
-        changning, _ = Organization.objects.get_or_create(
-            code="changning", defaults={"name": "上海市长宁区生态环境局", "short_name": "长宁区", "parent": city}
-        )
-        xuhui, _ = Organization.objects.get_or_create(
-            code="xuhui", defaults={"name": "上海市徐汇区生态环境局", "short_name": "徐汇区", "parent": city}
-        )
-        for name, kind in CHANGNING_DEPARTMENTS:
-            Department.objects.get_or_create(organization=changning, name=name, defaults={"kind": kind})
-        for name, kind in [("执法大队", Department.Kind.ENFORCEMENT), ("办公室", Department.Kind.OFFICE)]:
-            Department.objects.get_or_create(organization=xuhui, name=name, defaults={"kind": kind})
-
-        orgs = {o.code: o for o in (city, changning, xuhui)}
-        users = {}
-        for username, org_code, role, department, last, first in DEMO_USERS:
-            user = User.objects.filter(username=username).first()
-            if user is None:
-                user = User(username=username, last_name=last, first_name=first, organization=orgs[org_code])
-                if department:
-                    user.department = Department.objects.get(organization=orgs[org_code], name=department)
-                user.is_staff = role == roles.ADMIN
-                user.set_password(DEMO_PASSWORD)
-                user.save()
-                user.groups.add(Group.objects.get(name=role))
-            users[username] = user
+        changning, xuhui = orgs["changning"], orgs["xuhui"]
         # Leaders and admins need a second factor; the demo ones share a published secret (README 演示账号).
         for username in DEMO_TOTP_USERS:
             if ensure_demo_totp_device(users[username]):
@@ -94,25 +73,31 @@ class Command(BaseCommand):
         from inspections.demo import seed_records
 
         seed_records(changning)
+        from plans.demo import seed_plans
+
+        seed_plans(changning)
         from disclosure.demo import seed_disclosure
 
         for line in seed_disclosure(
             scorer=users["changning_scorer"], leader=users["changning_leader"], organizations=[changning, xuhui]
         ):
             self.stdout.write(line)
-        self._report_2023(changning)
+        self._report_2023(changning, users["changning_leader"])
         call_command("create_demo_pki", stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"演示数据就绪。演示账号密码均为 {DEMO_PASSWORD}"))
 
-    def _report_2023(self, org) -> None:
-        """The 2023 report, ready for a leader to sign (its assessment approved, not yet issued)."""
+    def _report_2023(self, org, leader) -> None:
+        """The 2023 report, ready for a leader to sign (its assessment approved, not yet issued): 长宁区's own text,
+        written through the report services like any other edit."""
         if Report.objects.filter(organization=org, year=2023).exists():
             return
         assessment = SelfAssessment.objects.get(organization=org, year=2023)
-        report = Report.objects.create(organization=org, year=2023, assessment=assessment, **REPORT_2023)
-        ReportSection.objects.bulk_create(
-            ReportSection(report=report, order=i, level=level, heading=heading, body=body)
-            for i, (level, heading, body) in enumerate(SECTIONS_2023, start=1)
+        report = report_services.create_report(assessment=assessment, user=leader)
+        report = report_services.update_report(
+            report=report,
+            user=leader,
+            fields=REPORT_2023,
+            sections=[report_services.SectionData(level, heading, body) for level, heading, body in SECTIONS_2023],
         )
         self.stdout.write(f"报告：{report}（草稿，待签发）")
 
@@ -140,7 +125,5 @@ class Command(BaseCommand):
             # The real 2023 assessment was submitted and approved before the report of 2023年10月22日.
             submitted = datetime(year, 10, 18, 9, 30, tzinfo=SHANGHAI)
             approved = datetime(year, 10, 20, 15, 0, tzinfo=SHANGHAI)
-            SelfAssessment.objects.filter(pk=assessment.pk).update(submitted_at=submitted, approved_at=approved)
-            assessment.events.filter(action=WorkflowEvent.Action.SUBMIT).update(at=submitted)
-            assessment.events.filter(action=WorkflowEvent.Action.APPROVE).update(at=approved)
+            backdate_demo_workflow(assessment, submitted=submitted, approved=approved)
         self.stdout.write(f"自评：{assessment}（{assessment.get_status_display()}）")

@@ -9,7 +9,6 @@ The names below are the report feature's service API, so that callers may write
 """
 
 from assessment.reports.services.editing import (
-    EDIT_PERMISSION,
     REPORT_FIELDS,
     SectionData,
     StaleReport,
@@ -18,7 +17,6 @@ from assessment.reports.services.editing import (
 )
 from assessment.reports.services.jobs import fail_abandoned_jobs, request_job, run_job
 from assessment.reports.services.signoff import (
-    SIGN_PERMISSION,
     configure_credential,
     issue_report,
     set_seal_image,
@@ -26,9 +24,7 @@ from assessment.reports.services.signoff import (
 )
 
 __all__ = [
-    "EDIT_PERMISSION",
     "REPORT_FIELDS",
-    "SIGN_PERMISSION",
     "SectionData",
     "StaleReport",
     "configure_credential",

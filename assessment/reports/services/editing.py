@@ -13,17 +13,16 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Organization, User
+from assessment import policies
 from assessment.models import Report, ReportSection, SelfAssessment
 from assessment.reports.content import report_values, unknown_placeholders
-from assessment.reports.demo import SECTIONS_2023
+from assessment.reports.first_draft import first_draft_fields, first_draft_sections
 from assessment.services.common import AssessmentError, when_text
 from audit import services as audit
 from audit.models import AuditEvent
 from audit.selectors import last_change
 
 Audit = AuditEvent.Action
-
-EDIT_PERMISSION = "assessment.change_report"
 
 
 @dataclass(frozen=True)
@@ -34,7 +33,7 @@ class SectionData:
 
 
 def _ensure_may_edit(report: Report, user: User) -> None:
-    if not user.has_perm(EDIT_PERMISSION) or user.organization_id != report.organization_id:
+    if not policies.may_edit_report(user, report):
         raise PermissionDenied("只有本单位的填报人或领导可以编辑工作报告。")
     if not report.is_editable:
         raise AssessmentError("报告已签发，不能修改；如需更正，请由领导发起更正（生成新版本）。")
@@ -55,7 +54,7 @@ def _shift_year(text: str, old: int, new: int) -> str:
 @transaction.atomic
 def create_report(*, assessment: SelfAssessment, user: User) -> Report:
     """The year's report, starting as a copy of last year's when there is one."""
-    if not user.has_perm(EDIT_PERMISSION) or user.organization_id != assessment.organization_id:
+    if not policies.may_edit_report(user, assessment):
         raise PermissionDenied("只有本单位的填报人或领导可以创建工作报告。")
     existing = Report.objects.filter(organization=assessment.organization, year=assessment.year).first()
     if existing is not None:
@@ -85,27 +84,21 @@ def create_report(*, assessment: SelfAssessment, user: User) -> Report:
         )
         sections = [SectionData(s.level, s.heading, s.body) for s in previous.sections.all()]
     else:
+        # no earlier report: a neutral outline in the district's own name (assessment/reports/first_draft.py)
         report = Report.objects.create(
-            organization=org,
-            year=year,
-            assessment=assessment,
-            issuer_mark=f"{org.name}文件",
-            doc_number=f"〔{year}〕号",
-            signatory="",
-            addressee=org.parent.name if org.parent else "",
-            title=f"{org.short_name}生态环境保护行政执法机构规范化建设工作报告",
-            period_start=date(year, 1, 1),
-            period_end=date(year, 12, 31),
-            issuer_name=org.name,
-            written_on=timezone.localdate(),
-            printed_by=f"{org.short_name}生态环境局办公室",
-            printed_on=timezone.localdate(),
+            organization=org, year=year, assessment=assessment, **first_draft_fields(assessment)
         )
-        # The structure of the reference report, with its figures as placeholders, is a sound first draft.
-        sections = [SectionData(level, heading, body) for level, heading, body in SECTIONS_2023]
+        sections = [SectionData(level, heading, body) for level, heading, body in first_draft_sections(assessment)]
     ReportSection.objects.bulk_create(
         ReportSection(report=report, order=i, level=s.level, heading=s.heading, body=s.body)
         for i, s in enumerate(sections, start=1)
+    )
+    audit.record(
+        actor=user,
+        action=Audit.CREATE,
+        obj=report,
+        changes=audit.diff({}, {**audit.snapshot(report, REPORT_FIELDS), **_section_lines(sections)}),
+        note=f"复制{previous.year}年度报告" if previous is not None else "新建报告（按通用提纲）",
     )
     return report
 

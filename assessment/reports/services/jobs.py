@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from assessment import policies
 from assessment.models import Report, ReportJob
 from assessment.reports import signing
 from assessment.reports.content import UnknownPlaceholder
@@ -22,7 +23,7 @@ from audit.context import current_ip, using_ip
 def request_job(*, report: Report, user: User, kind: str) -> ReportJob:
     if kind == ReportJob.Kind.ISSUE:
         ensure_may_sign(report, user)
-    elif not (user.has_perm("assessment.view_report") and report in Report.objects.for_user(user)):
+    elif not policies.may_preview_report(user, report):
         raise PermissionDenied
     job = ReportJob.objects.create(report=report, kind=kind, requested_by=user, requested_from=current_ip())
     from assessment.tasks import report_job_task

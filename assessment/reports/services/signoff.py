@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organization, User
+from assessment import policies
 from assessment.models import IssuedReport, Report, SigningCredential
 from assessment.reports import seal, signing
 from assessment.reports.pdf import build_report_pdf
@@ -17,8 +18,6 @@ from audit import services as audit
 from audit.models import AuditEvent
 
 Audit = AuditEvent.Action
-
-SIGN_PERMISSION = "assessment.sign_report"
 
 
 @transaction.atomic
@@ -64,7 +63,7 @@ def set_seal_image(*, credential: SigningCredential, seal_image: bytes, actor: U
 
 
 def ensure_may_sign(report: Report, user: User) -> None:
-    if not user.has_perm(SIGN_PERMISSION) or user.organization_id != report.organization_id:
+    if not policies.may_sign_report(user, report):
         raise PermissionDenied("只有本单位的领导可以签发工作报告。")
     if not report.assessment.is_district_approved:
         raise AssessmentError("自评尚未审定，不能签发工作报告。")
@@ -156,7 +155,7 @@ def _store_issued(
 def start_correction(*, report: Report, user: User) -> Report:
     """Reopen an issued report for a corrected version; the issued versions stay as they are."""
     report = Report.objects.select_for_update().get(pk=report.pk)
-    if not user.has_perm(SIGN_PERMISSION) or user.organization_id != report.organization_id:
+    if not policies.may_sign_report(user, report):
         raise PermissionDenied("只有本单位的领导可以发起更正。")
     if report.status != Report.Status.ISSUED:
         raise AssessmentError("报告尚未签发，直接修改即可。")
