@@ -70,6 +70,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "assessment.publish_standard",
         # the 免罚清单 that penalty cases cite as their ground
         *[f"inspections.{action}_exemptionlistitem" for action in ("add", "change", "delete", "view")],
+        # the equipment standard the equipment measure counts against
+        *[f"inspections.{action}_equipmentrequirement" for action in ("add", "change", "delete", "view")],
         *[f"accounts.{action}_{model}" for model in ("user", "department") for action in ("add", "change", "view")],
         "accounts.view_organization",
         "assessment.view_report",

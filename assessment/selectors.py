@@ -36,7 +36,14 @@ def standard_spec(standard: Standard) -> StandardSpec:
                         department=i.responsible_department,
                         criteria=i.criteria,
                         rules=tuple(
-                            RuleSpec(kind=r.kind, description=r.description, points=r.points, cap=r.cap)
+                            RuleSpec(
+                                kind=r.kind,
+                                description=r.description,
+                                points=r.points,
+                                cap=r.cap,
+                                measure=r.measure,
+                                measure_params=tuple(sorted(r.measure_params.items())),
+                            )
                             for r in i.rule_items.all()
                         ),
                     )

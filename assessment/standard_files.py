@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from inspections.measures import MEASURES
+
 RULE_KINDS = ("deduction", "bonus", "veto")
 
 
@@ -26,6 +28,10 @@ class RuleSpec:
     description: str
     points: Decimal = Decimal("0")
     cap: Decimal | None = None
+    # A computation over the records that counts this item's occurrences (inspections.measures), with its
+    # parameters. Not part of the frozen structure: naming a measure changes no score.
+    measure: str = ""
+    measure_params: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,11 @@ class StandardSpec:
         """What must match for a published standard to count as already loaded."""
         data = asdict(self)
         data.pop("publish")
+        for system in data["systems"]:
+            for indicator in system["indicators"]:
+                for rule in indicator["rules"]:
+                    rule.pop("measure")
+                    rule.pop("measure_params")
         return data
 
 
@@ -103,6 +114,17 @@ def _required(data: dict, key: str, where: str) -> Any:
     return data[key]
 
 
+def _measure(value: Any, where: str) -> dict[str, Any]:
+    """``measure: name`` or ``measure: {name: …, threshold: …}``, checked against the measures that exist."""
+    if value in (None, ""):
+        return {}
+    params = dict(value) if isinstance(value, dict) else {"name": value}
+    name = str(params.pop("name", ""))
+    if name not in MEASURES:
+        raise StandardFileError(f"{where}：没有名为“{name}”的计算项（measure），可用：{'、'.join(MEASURES)}。")
+    return {"measure": name, "measure_params": tuple(sorted((str(k), v) for k, v in params.items()))}
+
+
 def parse_standard(data: Any) -> StandardSpec:
     if not isinstance(data, dict):
         raise StandardFileError("标准文件的顶层必须是一个对象。")
@@ -124,6 +146,7 @@ def parse_standard(data: Any) -> StandardSpec:
                         description=str(_required(r, "description", r_where)),
                         points=_decimal(r.get("points", 0), r_where, TENTH),
                         cap=_decimal(r["cap"], r_where, TENTH) if r.get("cap") is not None else None,
+                        **_measure(r.get("measure"), r_where),
                     )
                 )
             indicators.append(

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/submit/", views.assessment_submit, name="submit"),
     path("<int:pk>/return/", views.assessment_return, name="return"),
     path("<int:pk>/approve/", views.assessment_approve, name="approve"),
+    path("<int:pk>/measures/<int:rule_pk>/", views.measure_records, name="measure-records"),
     path("<int:pk>/export.xlsx", views.score_export, name="export"),
     path("<int:pk>/import/", views.score_import, name="import"),
     path("<int:assessment_pk>/report/new/", report_views.report_create, name="report-create"),

@@ -5,11 +5,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from assessment import measures as assessment_measures
 from assessment import policies, scoring, selectors, services
 from assessment.exports import score_workbook
 from assessment.forms import NewAssessmentForm, ReturnForm, ScoreForm, ScoreWorkbookForm
@@ -82,6 +83,7 @@ def assessment_detail(request: HttpRequest, pk: int, *, return_form: ReturnForm 
         "assessment/detail.html",
         {
             "assessment": assessment,
+            "differences": assessment_measures.differences(assessment),
             "sheet": sheet,
             "events": events,
             "moves": services.allowed_moves(assessment, request.user),
@@ -104,6 +106,7 @@ def _render_sheet(request: HttpRequest, assessment: SelfAssessment, bound: Score
     has_mine = any(row.is_mine for block in sheet.systems for row in block.rows)
     mine = has_mine and request.GET.get("mine", "1" if request.user.department_id else "0") == "1"
     can_score = _can_score(request, assessment)
+    measured = assessment_measures.measured_rules(assessment)
     for block in sheet.systems:
         for row in block.rows:
             if bound is not None and bound.indicator.pk == row.indicator.pk:
@@ -119,6 +122,8 @@ def _render_sheet(request: HttpRequest, assessment: SelfAssessment, bound: Score
                 initial.update({f"rule_{k}": v for k, v in row.rule_counts.items()})
                 row.form = ScoreForm(indicator=row.indicator, initial=initial)
             row.hidden = mine and not row.is_mine and row.form is not bound
+            # each rule's count field with what the records show for it, when its rule names a measure
+            row.rule_fields = [(row.form[f"rule_{r.pk}"], measured.get(r.pk)) for r in row.form.rule_items]
             if not can_score:
                 for field in row.form.fields.values():
                     field.disabled = True
@@ -231,7 +236,18 @@ def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def assessment_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    return _move(request, pk, WorkflowEvent.Action.APPROVE)
+    # with counts that differ from the records, the leader says why they approve anyway (kept in the history)
+    return _move(request, pk, WorkflowEvent.Action.APPROVE, request.POST.get("reason", "")[:1000])
+
+
+@login_required
+def measure_records(request: HttpRequest, pk: int, rule_pk: int) -> HttpResponse:
+    """The records that make up a rule item's "记录显示：N"."""
+    assessment = _get_assessment(request, pk)
+    measured = assessment_measures.measured_rules(assessment).get(rule_pk)
+    if measured is None:
+        raise Http404("该规则项没有指定计算项。")
+    return render(request, "assessment/measure_records.html", {"assessment": assessment, "m": measured})
 
 
 @login_required

@@ -7,6 +7,7 @@ from inspections.models import (
     CaseMeasure,
     Dispatch,
     Equipment,
+    EquipmentRequirement,
     ExemptionListItem,
     Inspection,
     LedgerImport,
@@ -67,6 +68,13 @@ class ExemptionListItemAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "title", "basis", "active"]
     list_filter = ["active"]
     search_fields = ["code", "title"]
+
+
+@admin.register(EquipmentRequirement)
+class EquipmentRequirementAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """The equipment standard a measure counts the districts' equipment against."""
+
+    list_display = ["category", "minimum", "per_officers", "basis"]
 
 
 @admin.register(CaseMeasure)

@@ -329,6 +329,33 @@ class Equipment(Record):
         return f"{self.asset_number} {self.name}"
 
 
+class EquipmentRequirement(models.Model):
+    """The equipment standard the admins maintain (环办执法〔2024〕27号 装备配备标准): per category, the pieces a
+    district must have, at least ``minimum`` and one per ``per_officers`` serving officers."""
+
+    category = models.CharField("类别", max_length=20, choices=Equipment.Category.choices, unique=True)
+    minimum = models.PositiveSmallIntegerField("最少数量", default=1)
+    per_officers = models.PositiveSmallIntegerField(
+        "每多少名执法人员一件", null=True, blank=True, help_text="按在岗执法人员数计算的配备比例；不按人数配备的留空"
+    )
+    basis = models.CharField("依据", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "装备配备标准"
+        verbose_name_plural = "装备配备标准"
+        ordering = ["category"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(per_officers__isnull=True) | Q(per_officers__gte=1),
+                name="equipment_requirement_ratio_positive",
+                violation_error_message="配备比例须至少为1。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} ≥ {self.minimum}"
+
+
 class Training(Record):
     class Category(models.TextChoices):
         LAW = "law", "法律法规"

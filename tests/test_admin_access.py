@@ -46,6 +46,7 @@ ADMIN_CHANGELISTS = {
     "disclosure.bureaucontact",
     "disclosure.calendarday",
     "accounts.lockoutwindow",
+    "inspections.equipmentrequirement",
     "inspections.exemptionlistitem",
     "otp_totp.totpdevice",
     # the districts' 随机抽查事项清单 and the 回避 relations every draw honours (docs/plans.md)
@@ -62,6 +63,7 @@ ADMIN_ADDS = {
     "assessment.system",
     "disclosure.bureaucontact",
     "disclosure.calendarday",
+    "inspections.equipmentrequirement",
     "plans.checkitem",
     "plans.officerrelation",
     "inspections.exemptionlistitem",

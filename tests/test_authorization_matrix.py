@@ -53,6 +53,7 @@ from assessment.models import (
     ReportJob,
     ReportSection,
     RuleCount,
+    RuleItem,
     Score,
     SelfAssessment,
     WorkflowEvent,
@@ -209,6 +210,12 @@ def altered_copy(d: District) -> dict:
 
 
 ASSESSMENT = obj(lambda d: d.assessment)
+
+
+def measured_rule(d: District) -> RuleItem:
+    return RuleItem.objects.get(indicator__system__standard=d.assessment.standard, indicator__code="2.2", order=1)
+
+
 REPORT = obj(lambda d: d.report)
 
 TABLE: dict[str, Entry | tuple[Entry, ...]] = {
@@ -238,6 +245,8 @@ TABLE: dict[str, Entry | tuple[Entry, ...]] = {
         POST_ONLY, write(scorer=403, leader=OK), args=ASSESSMENT, data=lambda d: {"reason": "越权退回"}
     ),
     "assessment:approve": Entry(POST_ONLY, write(scorer=403, leader=OK), args=ASSESSMENT),
+    # the records behind a rule item's "记录显示：N" (2.2's first rule names a measure in the standard file)
+    "assessment:measure-records": Entry(read(), read(), args=lambda d: [d.assessment.pk, measured_rule(d).pk]),
     "assessment:export": Entry(read(), read(), args=ASSESSMENT),
     "assessment:import": Entry(write(leader=403), write(leader=403), args=ASSESSMENT),
     # --- the annual report ---

@@ -131,7 +131,7 @@ CORPUS: dict[str, tuple[str, ...]] = {
         "工作表“污染源检查”第3行“统一社会信用代码”列（D3）：“\u202e9144030071526726XG”含有不可见字符（U+202E）",
     ),
     "ledger-no-ledger-sheet.xlsx": (
-        "工作簿中没有可导入的工作表：工作表名称应为执法出动、污染源检查、行政处罚、执法装备、培训记录（现有：Sheet1）",
+        "工作簿中没有可导入的工作表：工作表名称应为执法出动、污染源检查、行政处罚、执法装备、培训记录、执法人员（现有：Sheet1）",
     ),
     "ledger-empty-sheet.xlsx": ("工作表“执法出动”第1行：工作表是空的，缺少第1行表头",),
     # The sheet claims to end at row 1; the rows after it are read all the same (the bad row 2 is reported).

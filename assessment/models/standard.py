@@ -130,6 +130,11 @@ class RuleItem(models.Model):
         validators=[MinValueValidator(ZERO), validate_tenth_step],
         help_text="仅加分项：本项累计加分不超过此值",
     )
+    # Counts this item's occurrences from the records (inspections.measures); not part of the frozen structure.
+    measure = models.CharField(
+        "计算项", max_length=60, blank=True, help_text="由执法记录计算发生次数的计算项名称，见 docs/standard.md"
+    )
+    measure_params = models.JSONField("计算项参数", default=dict, blank=True)
 
     class Meta:
         verbose_name = "评分规则项"

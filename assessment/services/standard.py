@@ -52,6 +52,8 @@ def _create_structure(standard: Standard, spec: StandardSpec) -> None:
                     description=r.description,
                     points=r.points,
                     cap=r.cap,
+                    measure=r.measure,
+                    measure_params=dict(r.measure_params),
                 )
                 for r_order, r in enumerate(i.rules, start=1)
             )
@@ -76,6 +78,20 @@ def _standard_lines(spec: StandardSpec) -> dict[str, str]:
     return lines
 
 
+def _sync_measures(standard: Standard, spec: StandardSpec) -> None:
+    """A file may name measures for a standard already loaded (even published): they change no score."""
+    wanted = {
+        (i.code, order): (r.measure, dict(r.measure_params))
+        for s in spec.systems
+        for i in s.indicators
+        for order, r in enumerate(i.rules, start=1)
+    }
+    for rule in RuleItem.objects.filter(indicator__system__standard=standard).select_related("indicator"):
+        measure, params = wanted.get((rule.indicator.code, rule.order), ("", {}))
+        if (rule.measure, rule.measure_params) != (measure, params):
+            RuleItem.objects.filter(pk=rule.pk).update(measure=measure, measure_params=params)
+
+
 @transaction.atomic
 def load_standard(*, spec: StandardSpec, actor: User | None = None) -> tuple[Standard, str]:
     """Create or update the standard named in ``spec``; loading the same file twice changes nothing.
@@ -84,6 +100,7 @@ def load_standard(*, spec: StandardSpec, actor: User | None = None) -> tuple[Sta
     """
     standard = Standard.objects.select_for_update().filter(name=spec.name, version=spec.version).first()
     if standard is not None and standard_spec(standard).content() == spec.content():
+        _sync_measures(standard, spec)
         if spec.publish and not standard.is_published:
             publish_standard(standard=standard, actor=actor)
             return standard, "updated"

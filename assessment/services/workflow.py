@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Organization, User
 from assessment import policies
+from assessment.measures import differences
 from assessment.models import Indicator, Score, SelfAssessment, Standard, WorkflowEvent
 from assessment.services.common import AssessmentError, lock_assessment
 from audit import services as audit
@@ -85,6 +86,11 @@ def move_assessment(*, assessment: SelfAssessment, user: User, action: str, reas
     reason = reason.strip()
     if action == WorkflowEvent.Action.RETURN and not reason:
         raise AssessmentError("退回时必须填写退回理由。")
+    if action == WorkflowEvent.Action.APPROVE and not reason and (found := differences(assessment)):
+        listed = "、".join(
+            f"指标{m.rule.indicator.code}（填写{m.typed}次，记录显示{m.measured.value}次）" for m in found
+        )
+        raise AssessmentError(f"{listed}与执法记录不一致；仍要审定，请填写理由。")
     if action == WorkflowEvent.Action.SUBMIT:
         unscored = assessment_unscored_count(assessment)
         if unscored:

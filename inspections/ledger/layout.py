@@ -7,7 +7,8 @@ from enum import StrEnum
 
 from django.db import models
 
-from inspections.models import Dispatch, Equipment, Inspection, PenaltyCase, Training
+from inspections.models import Dispatch, Equipment, ExemptionListItem, Inspection, Officer, PenaltyCase, Training
+from inspections.procedure.models import ExemptionGround
 
 
 class Kind(StrEnum):
@@ -32,6 +33,9 @@ class Column:
     minimum: int = 0
     maximum: int = 999
     width: int = 14
+    # A column added after the first ledgers were made: a file without its header still imports (and leaves
+    # the stored values alone), a file with it must hold valid values.
+    optional: bool = False
 
     @property
     def labels(self) -> list[str]:
@@ -57,6 +61,54 @@ def _labels(choices: type[models.TextChoices], *, skip_blank: bool = False) -> t
 
 def _length(model: type[models.Model], field: str) -> int:
     return model._meta.get_field(field).max_length
+
+
+def _optional(header: str, kind: Kind = Kind.TEXT, **kw) -> Column:
+    return Column(header, kind, required=False, optional=True, **kw)
+
+
+#: The penalty procedure's columns of the 行政处罚 sheet (header → PenaltyCase field), all optional: older
+#: ledgers without them still import. ``procedure.rules`` checks the values, naming these headers.
+PROCEDURE_FIELDS: dict[str, str] = {
+    "调查终结日期": "investigation_ended_on",
+    "重大案件": "is_major",
+    "法制审核人": "legal_reviewer",
+    "法制审核日期": "legal_reviewed_on",
+    "告知日期": "notified_on",
+    "陈述申辩": "statement_made",
+    "要求听证": "hearing_requested",
+    "听证日期": "hearing_on",
+    "延长决定期限（天）": "extension_days",
+    "延期理由": "extension_reason",
+    "送达日期": "delivered_on",
+    "已缴罚款（元）": "paid_yuan",
+    "缴纳日期": "paid_on",
+    "加处罚款（元）": "surcharge_yuan",
+    "免罚依据": "exemption_ground",
+    "免罚清单序号": "exemption_item",
+    "移送日期": "transferred_on",
+    "接收机关": "transferred_to",
+}
+PROCEDURE_COLUMNS = (
+    _optional("调查终结日期", Kind.DATE, width=12),
+    _optional("重大案件", Kind.YES_NO, width=10),
+    _optional("法制审核人", max_length=_length(PenaltyCase, "legal_reviewer"), width=12),
+    _optional("法制审核日期", Kind.DATE, width=12),
+    _optional("告知日期", Kind.DATE, width=12),
+    _optional("陈述申辩", Kind.YES_NO, width=10),
+    _optional("要求听证", Kind.YES_NO, width=10),
+    _optional("听证日期", Kind.DATE, width=12),
+    _optional("延长决定期限（天）", Kind.COUNT, width=12),
+    _optional("延期理由", max_length=_length(PenaltyCase, "extension_reason"), width=24),
+    _optional("送达日期", Kind.DATE, width=12),
+    _optional("已缴罚款（元）", Kind.MONEY, width=14),
+    _optional("缴纳日期", Kind.DATE, width=12),
+    _optional("加处罚款（元）", Kind.MONEY, width=14),
+    _optional("免罚依据", Kind.CHOICE, choices=_labels(ExemptionGround, skip_blank=True), width=14),
+    _optional("免罚清单序号", max_length=_length(ExemptionListItem, "code"), width=12),
+    _optional("移送日期", Kind.DATE, width=12),
+    _optional("接收机关", max_length=_length(PenaltyCase, "transferred_to"), width=24),
+)
 
 
 DISPATCHES = Sheet(
@@ -99,6 +151,7 @@ CASES = Sheet(
         ),
         Column("罚款金额（元）", Kind.MONEY, required=False, width=14),
         Column("是否移送公安", Kind.YES_NO, required=False, width=12),
+        *PROCEDURE_COLUMNS,
     ),
     key=("案件编号",),
 )
@@ -128,4 +181,17 @@ TRAININGS = Sheet(
     key=("培训日期", "培训主题"),
 )
 
-SHEETS: tuple[Sheet, ...] = (DISPATCHES, INSPECTIONS, CASES, EQUIPMENT, TRAININGS)
+OFFICERS = Sheet(
+    title="执法人员",
+    columns=(
+        Column("姓名", max_length=_length(Officer, "name"), width=12),
+        Column("部门", required=False, max_length=100, width=16),
+        Column("执法证号", max_length=_length(Officer, "certificate_number"), width=20),
+        Column("有效期起", Kind.DATE, width=12),
+        Column("有效期止", Kind.DATE, width=12),
+        Column("状态", Kind.CHOICE, choices=_labels(Officer.Status), width=10),
+    ),
+    key=("执法证号",),
+)
+
+SHEETS: tuple[Sheet, ...] = (DISPATCHES, INSPECTIONS, CASES, EQUIPMENT, TRAININGS, OFFICERS)

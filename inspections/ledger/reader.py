@@ -21,11 +21,13 @@ from openpyxl.utils import get_column_letter
 from common.text import clipped, invisible_characters
 from common.uploads import WorkbookFileError, check_extents, check_xlsx_bytes, row_tags, worksheet_extents
 from common.xlsx import NO, YES, cell_text
+from inspections.ledger.case_rows import build_case, build_officer
 from inspections.ledger.layout import (
     CASES,
     DISPATCHES,
     EQUIPMENT,
     INSPECTIONS,
+    OFFICERS,
     SHEETS,
     TRAININGS,
     Column,
@@ -33,7 +35,6 @@ from inspections.ledger.layout import (
     Sheet,
 )
 from inspections.ledger.rows import (
-    CaseRow,
     DispatchRow,
     EquipmentRow,
     InspectionRow,
@@ -42,7 +43,7 @@ from inspections.ledger.rows import (
     Problem,
     TrainingRow,
 )
-from inspections.models import PenaltyCase, split_names
+from inspections.models import split_names
 from inspections.validators import credit_code_problem, normalize_credit_code
 
 # Past this many problems the rest are counted, not listed: a wholly wrong 100,000-row file would
@@ -330,7 +331,7 @@ def _header_map(sheet: Sheet, header_cells: Iterable, collector: _Collector) -> 
         positions.setdefault(text, index)
     unknown = [t for t in texts if t and t not in sheet.headers]
     found = f"；第1行现有不认识的表头：{'、'.join(unknown[:8])}" if unknown else ""
-    for header in sheet.headers:
+    for header in (c.header for c in sheet.columns if not c.optional):
         if header not in positions:
             collector.add(
                 Problem(sheet.title, 1, header, f"缺少必需的列“{header}”（第1行表头须与模板完全一致{found}）")
@@ -352,6 +353,8 @@ def _read_sheet(sheet: Sheet, rows: Iterable, ledger: Ledger, collector: _Collec
     if positions is None:
         ledger.unread_sheets.add(sheet.title)
         return
+    ledger.columns[sheet.title] = frozenset(positions)
+    columns = [c for c in sheet.columns if c.header in positions]
     seen: dict[tuple, int] = {}
     build = _BUILDERS[sheet.title]
     read = 0
@@ -362,7 +365,7 @@ def _read_sheet(sheet: Sheet, rows: Iterable, ledger: Ledger, collector: _Collec
         collector.current_row = number + 1  # where a damaged sheet stops being readable
         collector.row_read()
         values: dict[str, object] = {}
-        raw = [cells[positions[c.header]] if positions[c.header] < len(cells) else None for c in sheet.columns]
+        raw = [cells[positions[c.header]] if positions[c.header] < len(cells) else None for c in columns]
         if all(cell is None or cell.value is None or cell_text(cell.value) == "" for cell in raw):
             continue
         read += 1
@@ -371,7 +374,7 @@ def _read_sheet(sheet: Sheet, rows: Iterable, ledger: Ledger, collector: _Collec
                 [Problem(sheet.title, number, "", f"超过每次导入的上限{MAX_ROWS}行；请分成几个文件分别上传。")]
             )
         ok = True
-        for column, cell in zip(sheet.columns, raw, strict=True):
+        for column, cell in zip(columns, raw, strict=True):
             letter = f"{get_column_letter(positions[column.header] + 1)}{number}"
             if cell is not None and cell.data_type == "f":
                 collector.add(
@@ -438,38 +441,6 @@ def _inspection(ledger: Ledger, number: int, v: dict) -> list[tuple[str, str]]:
     return []
 
 
-def _case(ledger: Ledger, number: int, v: dict) -> list[tuple[str, str]]:
-    filed, decided, outcome, fine = v["立案日期"], v["决定日期"], v["处理结果"], v["罚款金额（元）"]
-    label = dict(PenaltyCase.Outcome.choices).get(outcome, "")
-    problems = []
-    if decided is not None and decided < filed:
-        problems.append(("决定日期", f"决定日期{decided.isoformat()}早于立案日期{filed.isoformat()}"))
-    if outcome and decided is None:
-        problems.append(("决定日期", f"处理结果为“{label}”时须填写决定日期"))
-    if decided is not None and not outcome:
-        problems.append(("处理结果", "已填写决定日期，须同时填写处理结果（罚款、免于处罚或不予处罚）"))
-    if outcome == PenaltyCase.Outcome.FINED and not fine:
-        problems.append(("罚款金额（元）", "处理结果为“罚款”时须填写大于0的罚款金额"))
-    if outcome != PenaltyCase.Outcome.FINED and fine:
-        problems.append(("罚款金额（元）", f"处理结果为“{label or '未决定'}”时罚款金额应为空或0（填写的是{fine}）"))
-    if not problems:
-        ledger.cases.append(
-            CaseRow(
-                number,
-                v["案件编号"],
-                v["单位名称"],
-                v["统一社会信用代码"],
-                v["违法行为类型"],
-                filed,
-                decided,
-                outcome,
-                fine or Decimal("0.00"),
-                v["是否移送公安"],
-            )
-        )
-    return problems
-
-
 def _equipment(ledger: Ledger, number: int, v: dict) -> list[tuple[str, str]]:
     ledger.equipment.append(EquipmentRow(number, v["资产编号"], v["装备名称"], v["类别"], v["购置日期"], v["状态"]))
     return []
@@ -485,7 +456,8 @@ def _training(ledger: Ledger, number: int, v: dict) -> list[tuple[str, str]]:
 _BUILDERS: dict[str, Callable[[Ledger, int, dict], list[tuple[str, str]]]] = {
     DISPATCHES.title: _dispatch,
     INSPECTIONS.title: _inspection,
-    CASES.title: _case,
+    CASES.title: build_case,
     EQUIPMENT.title: _equipment,
     TRAININGS.title: _training,
+    OFFICERS.title: build_officer,
 }

@@ -78,6 +78,8 @@ class CaseRow:
     outcome: str
     fine_yuan: Decimal
     transferred: bool
+    # the procedure's optional columns present in the file, by PenaltyCase field (an exemption item by its 序号)
+    procedure: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +103,17 @@ class TrainingRow:
     hours: Decimal
 
 
+@dataclass(frozen=True, slots=True)
+class OfficerRow:
+    row: int
+    name: str
+    department: str
+    certificate_number: str
+    certificate_valid_from: date
+    certificate_valid_to: date
+    status: str
+
+
 @dataclass
 class Ledger:
     dispatches: list[DispatchRow] = field(default_factory=list)
@@ -108,7 +121,10 @@ class Ledger:
     cases: list[CaseRow] = field(default_factory=list)
     equipment: list[EquipmentRow] = field(default_factory=list)
     trainings: list[TrainingRow] = field(default_factory=list)
+    officers: list[OfficerRow] = field(default_factory=list)
     sheets: list[str] = field(default_factory=list)
+    # the headers each read sheet has: an optional column missing from a file leaves its stored values alone
+    columns: dict[str, frozenset[str]] = field(default_factory=dict)
     # Filled only while problems are found, for the 出动编号 check: a dispatch row refused for its date still
     # names a dispatch that is in the file, and an inspection row refused for its credit code may also point
     # at an unknown dispatch; both are reported at once rather than one after the other.
@@ -119,7 +135,9 @@ class Ledger:
 
     @property
     def row_count(self) -> int:
-        return sum(map(len, (self.dispatches, self.inspections, self.cases, self.equipment, self.trainings)))
+        return sum(
+            map(len, (self.dispatches, self.inspections, self.cases, self.equipment, self.trainings, self.officers))
+        )
 
     def dispatch_numbers(self) -> set[str]:
         """Every 出动编号 the 执法出动 sheet names, its refused rows included."""

@@ -9,8 +9,18 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from accounts.models import Organization
-from inspections.ledger.layout import CASES, DISPATCHES, EQUIPMENT, INSPECTIONS, TRAININGS
-from inspections.models import Dispatch, Equipment, Inspection, PenaltyCase, Training, split_names
+from inspections.ledger.layout import CASES, DISPATCHES, EQUIPMENT, INSPECTIONS, OFFICERS, PROCEDURE_FIELDS, TRAININGS
+from inspections.ledger.procedure_columns import procedure_export_values
+from inspections.models import (
+    Dispatch,
+    Equipment,
+    ExemptionListItem,
+    Inspection,
+    Officer,
+    PenaltyCase,
+    Training,
+    split_names,
+)
 from inspections.selectors.statistics import records_in_period
 
 Outcome = PenaltyCase.Outcome
@@ -46,6 +56,8 @@ def ledger_rows(*, organization: Organization, start: date | None, end: date | N
         CASES.title: _case_rows(records_in_period(PenaltyCase, organization, start, end)),
         EQUIPMENT.title: _equipment_rows(records_in_period(Equipment, organization, start, end)),
         TRAININGS.title: _training_rows(records_in_period(Training, organization, start, end)),
+        # the roster has no period: every export carries it, so that the dispatches' names match on import
+        OFFICERS.title: _officer_rows(organization),
     }
 
 
@@ -93,7 +105,8 @@ def _inspection_rows(inspections: QuerySet) -> Iterator[tuple]:
 
 def _case_rows(cases: QuerySet) -> Iterator[tuple]:
     outcomes = _label(Outcome.choices)
-    rows = cases.order_by("filed_on", "case_number").values_list(
+    item_codes = dict(ExemptionListItem.objects.values_list("pk", "code"))
+    first = (
         "case_number",
         "source__name",
         "source__credit_code",
@@ -104,19 +117,31 @@ def _case_rows(cases: QuerySet) -> Iterator[tuple]:
         "fine_yuan",
         "transferred_to_police",
     )
-    for number, name, code, violation, filed, decided, outcome, fine, transferred in rows.iterator(chunk_size=2000):
-        fined = outcome == Outcome.FINED
+    rows = cases.order_by("filed_on", "case_number").values(*first, *PROCEDURE_FIELDS.values())
+    for case in rows.iterator(chunk_size=2000):
+        outcome = case["outcome"]
         yield (
-            number,
-            name,
-            code,
-            violation,
-            filed,
-            decided,
+            *(case[f] for f in first[:6]),
             outcomes[outcome] if outcome else None,
-            fine if fined else None,
-            transferred,
+            case["fine_yuan"] if outcome == Outcome.FINED else None,
+            case["transferred_to_police"],
+            *procedure_export_values(case, item_codes),
         )
+
+
+def _officer_rows(organization: Organization) -> Iterator[tuple]:
+    """The roster's officers with a certificate (the sheet's key); those without one are kept on the page."""
+    statuses = _label(Officer.Status.choices)
+    rows = (
+        Officer.objects.filter(organization=organization)
+        .exclude(certificate_number="")
+        .order_by("name", "certificate_number")
+        .values_list(
+            "name", "department__name", "certificate_number", "certificate_valid_from", "certificate_valid_to", "status"
+        )
+    )
+    for name, department, number, start, end, status in rows.iterator(chunk_size=2000):
+        yield (name, department, number, start, end, statuses[status])
 
 
 def _equipment_rows(equipment: QuerySet) -> Iterator[tuple]:

@@ -22,10 +22,11 @@ from django.db.models import F
 from accounts.models import Organization, User
 from audit import services as audit
 from audit.models import AuditEvent
-from inspections.ledger.layout import CASES, DISPATCHES, EQUIPMENT, INSPECTIONS, SHEETS, TRAININGS
+from inspections.ledger.layout import CASES, DISPATCHES, EQUIPMENT, INSPECTIONS, OFFICERS, SHEETS, TRAININGS
 from inspections.ledger.reader import MAX_LISTED_PROBLEMS, read_ledger
 from inspections.ledger.rows import EquipmentRow, Ledger, LedgerError, Problem, TrainingRow
-from inspections.models import Dispatch, Equipment, Inspection, PenaltyCase, PollutionSource, Training
+from inspections.models import Dispatch, Equipment, Inspection, Officer, PenaltyCase, PollutionSource, Training
+from inspections.services import ledger_roster as roster
 
 # Keeps every IN (...) list well under SQLite's and PostgreSQL's parameter limits.
 CHUNK = 500
@@ -42,11 +43,14 @@ class SheetOutcome:
 class ImportSummary:
     sheets: dict[str, SheetOutcome] = field(default_factory=dict)
     sources_created: int = 0
+    # dispatch officer names that are not exactly one officer of the roster nor one user: kept as names
+    unmatched_officers: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "sheets": {title: vars(outcome) for title, outcome in self.sheets.items()},
             "sources_created": self.sources_created,
+            "unmatched_officers": self.unmatched_officers,
         }
 
     @property
@@ -64,6 +68,13 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
     ]
     if summary.get("sources_created"):
         lines.append(f"新建污染源{summary['sources_created']}个（按统一社会信用代码匹配）")
+    unmatched = summary.get("unmatched_officers") or {}
+    if unmatched.get("count"):
+        more = f"等{unmatched['count']}个" if unmatched["count"] > len(unmatched["names"]) else ""
+        lines.append(
+            f"执法出动中未能与执法人员名录对应的姓名（名录中没有或有重名，已按姓名保留）："
+            f"{'、'.join(unmatched['names'])}{more}"
+        )
     return lines
 
 
@@ -112,8 +123,13 @@ def import_ledger(
     summary = ImportSummary()
     sources = _sources(organization, ledger, summary)
     present = set(ledger.sheets)
+    # the roster first: the dispatches of the same file name its officers
+    if OFFICERS.title in present:
+        summary.sheets[OFFICERS.title] = _upsert(
+            Officer, organization, ("certificate_number",), roster.officer_records(organization, ledger)
+        )
     if DISPATCHES.title in present:
-        summary.sheets[DISPATCHES.title] = _dispatches(organization, ledger)
+        summary.sheets[DISPATCHES.title] = _dispatches(organization, ledger, summary)
     if INSPECTIONS.title in present:
         dispatch_ids = _key_map(
             Dispatch, organization, ("number",), sorted({r.dispatch_number for r in ledger.inspections})
@@ -134,6 +150,7 @@ def import_ledger(
             ),
         )
     if CASES.title in present:
+        item_ids = roster.exemption_item_ids(ledger)
         summary.sheets[CASES.title] = _upsert(
             PenaltyCase,
             organization,
@@ -148,6 +165,7 @@ def import_ledger(
                     "outcome": r.outcome,
                     "fine_yuan": r.fine_yuan,
                     "transferred_to_police": r.transferred,
+                    **roster.case_procedure_fields(r.procedure, item_ids),
                 }
                 for r in ledger.cases
             ),
@@ -181,6 +199,11 @@ def _check_dispatch_references(organization: Organization, ledger: Ledger) -> No
 
 
 def _reference_problems(organization: Organization, ledger: Ledger) -> list[Problem]:
+    """Rows naming what does not exist: an unknown 出动编号, 免罚清单序号 or 部门."""
+    return [*_dispatch_reference_problems(organization, ledger), *roster.reference_problems(organization, ledger)]
+
+
+def _dispatch_reference_problems(organization: Organization, ledger: Ledger) -> list[Problem]:
     """Inspection rows whose 出动编号 is neither in the file nor one of the organisation's dispatches."""
     if DISPATCHES.title in ledger.unread_sheets:
         # Its header is wrong, so which dispatches the file holds is unknown: reporting every inspection
@@ -288,50 +311,48 @@ def _upsert(
     return outcome
 
 
-def _officer_ids_by_name(organization: Organization) -> dict[str, int]:
-    """The organisation's users by full name, for names that belong to exactly one active user."""
-    by_name: dict[str, list[int]] = {}
-    for user in User.objects.filter(organization=organization, is_active=True).only(
-        "pk", "username", "first_name", "last_name"
-    ):
-        by_name.setdefault(str(user), []).append(user.pk)
-    return {name: ids[0] for name, ids in by_name.items() if len(ids) == 1}
-
-
-def _dispatches(organization: Organization, ledger: Ledger) -> SheetOutcome:
-    users = _officer_ids_by_name(organization)
-    wanted: dict[tuple, frozenset[int]] = {}
+def _dispatches(organization: Organization, ledger: Ledger, summary: ImportSummary) -> SheetOutcome:
+    matcher = roster.OfficerMatcher(organization)
+    # (roster officer ids, user ids) per dispatch: a change in either is a change of the dispatch
+    wanted: dict[tuple, tuple[frozenset[int], frozenset[int]]] = {}
     records = []
     for r in ledger.dispatches:
-        wanted[(r.number,)] = frozenset(users[n] for n in r.officers if n in users)
+        officers, users, names = matcher.match(r.officers)
+        wanted[(r.number,)] = (officers, users)
         records.append(
             {
                 "number": r.number,
                 "dispatched_on": r.dispatched_on,
                 "officer_count": r.officer_count,
-                "officer_names": "、".join(n for n in r.officers if n not in users),
+                "officer_names": "、".join(names),
                 "task_type": r.task_type,
                 "note": r.note,
             }
         )
+    summary.unmatched_officers = matcher.unmatched_summary()
     numbers = sorted(wanted)
     before = _key_map(Dispatch, organization, ("number",), [n for (n,) in numbers])
-    through = Dispatch.officer_users.through
-    stored_users: dict[int, frozenset[int]] = {}
-    for chunk in _chunks(list(before.values())):
-        pairs: dict[int, set[int]] = {}
-        for dispatch_id, user_id in through.objects.filter(dispatch_id__in=chunk).values_list("dispatch_id", "user_id"):
-            pairs.setdefault(dispatch_id, set()).add(user_id)
-        stored_users.update({pk: frozenset(ids) for pk, ids in pairs.items()})
-    for pk in before.values():
-        stored_users.setdefault(pk, frozenset())
-    outcome = _upsert(Dispatch, organization, ("number",), records, compare_extra=wanted, stored_extra=stored_users)
+    throughs = (Dispatch.officers.through, "officer_id"), (Dispatch.officer_users.through, "user_id")
+    stored_sets: list[dict[int, frozenset[int]]] = []
+    for through, column in throughs:
+        stored: dict[int, set[int]] = {pk: set() for pk in before.values()}
+        for chunk in _chunks(list(before.values())):
+            for dispatch_id, other_id in through.objects.filter(dispatch_id__in=chunk).values_list(
+                "dispatch_id", column
+            ):
+                stored[dispatch_id].add(other_id)
+        stored_sets.append({pk: frozenset(ids) for pk, ids in stored.items()})
+    stored_links = {pk: (stored_sets[0][pk], stored_sets[1][pk]) for pk in before.values()}
+    outcome = _upsert(Dispatch, organization, ("number",), records, compare_extra=wanted, stored_extra=stored_links)
     after = _key_map(Dispatch, organization, ("number",), [n for (n,) in numbers])
-    changed = [pk for key, pk in after.items() if stored_users.get(pk, frozenset()) != wanted[key]]
-    for chunk in _chunks(changed):
-        through.objects.filter(dispatch_id__in=chunk).delete()
+    nothing = (frozenset(), frozenset())
+    changed = [pk for key, pk in after.items() if stored_links.get(pk, nothing) != wanted[key]]
     by_pk = {pk: wanted[key] for key, pk in after.items()}
-    through.objects.bulk_create(
-        [through(dispatch_id=pk, user_id=user_id) for pk in changed for user_id in by_pk[pk]], batch_size=CHUNK
-    )
+    for index, (through, column) in enumerate(throughs):
+        for chunk in _chunks(changed):
+            through.objects.filter(dispatch_id__in=chunk).delete()
+        through.objects.bulk_create(
+            [through(dispatch_id=pk, **{column: other}) for pk in changed for other in by_pk[pk][index]],
+            batch_size=CHUNK,
+        )
     return outcome

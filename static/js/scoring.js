@@ -66,3 +66,16 @@
   });
   recompute();
 })();
+// "采用N": one click takes the count the records show as the rule item's count (the page still has to be saved).
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest(".js-take");
+    if (!button) return;
+    var input = document.getElementById(button.dataset.target);
+    if (!input) return;
+    input.value = button.dataset.value;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    input.focus();
+  });
+})();

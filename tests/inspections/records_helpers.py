@@ -127,8 +127,10 @@ def workbook(sheets: Mapping[str, Sequence[Sequence[object]]]) -> bytes:
     return buffer.getvalue()
 
 
-def headers(title: str) -> list[str]:
-    return list(next(s for s in SHEETS if s.title == title).headers)
+def headers(title: str, *, optional: bool = False) -> list[str]:
+    """The sheet's headers; without ``optional`` as the first ledgers had them (the columns added since left out)."""
+    sheet = next(s for s in SHEETS if s.title == title)
+    return [c.header for c in sheet.columns if optional or not c.optional]
 
 
 def good_ledger(extra: Mapping[str, Iterable[Sequence[object]]] | None = None) -> dict[str, list]:
@@ -213,8 +215,11 @@ def database_snapshot() -> dict[str, list]:
     """Everything the records tables hold, to show that a failed import changed nothing."""
     return {
         model.__name__: sorted(map(repr, model.objects.values_list()))
-        for model in (PollutionSource, Dispatch, Inspection, PenaltyCase, Equipment, Training)
-    } | {"officers": sorted(Dispatch.officer_users.through.objects.values_list("dispatch_id", "user_id"))}
+        for model in (PollutionSource, Dispatch, Inspection, PenaltyCase, Equipment, Training, Officer)
+    } | {
+        "officers": sorted(Dispatch.officer_users.through.objects.values_list("dispatch_id", "user_id")),
+        "roster": sorted(Dispatch.officers.through.objects.values_list("dispatch_id", "officer_id")),
+    }
 
 
 def xlsm() -> bytes:
