@@ -222,6 +222,20 @@ class DrillResultFilter(RecordFilter):
         return qs
 
 
+class CaseFileReviewFilter(RecordFilter):
+    passed = forms.ChoiceField(
+        label="评查结论", required=False, choices=[("", "全部"), ("yes", "合格"), ("no", "不合格")]
+    )
+    case = forms.CharField(label="案件编号", required=False, max_length=60)
+
+    def narrow(self, qs: QuerySet, data: dict[str, Any]) -> QuerySet:
+        if data.get("passed"):
+            qs = qs.filter(passed=data["passed"] == "yes")
+        if data.get("case"):
+            qs = qs.filter(case__case_number__icontains=data["case"].strip())
+        return qs
+
+
 class OfficerFilter(RecordFilter):
     has_period = False
 

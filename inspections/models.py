@@ -29,6 +29,7 @@ from inspections.procedure.models import (  # noqa: F401
     PenaltyProcedure,
 )
 from inspections.querysets import RecordQuerySet
+from inspections.review.models import CaseFileReview, ReviewItem, ReviewResult  # noqa: F401
 from inspections.roster.models import DrillResult, Officer, TrainingAttendance  # noqa: F401
 from inspections.validators import validate_credit_code
 
