@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_lockout_window_password_must_change'),
-        ('inspections', '0009_equipment_standard'),
+        ('inspections', '0010_case_file_review'),
     ]
 
     operations = [
