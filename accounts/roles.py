@@ -18,6 +18,7 @@ _RECORD_MODELS = (
     "training",
     "officer",
     "drillresult",
+    "casefilereview",
 )
 _VIEW_RECORDS = [f"inspections.view_{model}" for model in _RECORD_MODELS]
 _VIEW_ALL_AUDIT = ["audit.view_auditevent", "audit.view_all_auditevents"]
@@ -70,6 +71,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "assessment.publish_standard",
         # the 免罚清单 that penalty cases cite as their ground
         *[f"inspections.{action}_exemptionlistitem" for action in ("add", "change", "delete", "view")],
+        # the 案卷评查 checklist
+        *[f"inspections.{action}_reviewitem" for action in ("add", "change", "delete", "view")],
         # the equipment standard the equipment measure counts against
         *[f"inspections.{action}_equipmentrequirement" for action in ("add", "change", "delete", "view")],
         *[f"accounts.{action}_{model}" for model in ("user", "department") for action in ("add", "change", "view")],

@@ -2,34 +2,26 @@
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from assessment.selectors import ScoringSheet
-from inspections.ledger.writer import FORMULA_TRIGGERS
+from common.xlsx import HEADER_FILL, THIN_BORDER, keep_text, workbook_bytes
 
 SHEET_TITLE = "评分表"
 HEADERS = ("编号", "指标", "满分", "得分", "自评说明")
 HEADER_ROW = 3
 CHINESE_NUMERALS = "一二三四五六七八九十"
 
-_THIN = Side(style="thin", color="000000")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 _SYSTEM_FILL = PatternFill("solid", fgColor="F2F2F2")
 _FONT = "仿宋"
 
 
 def _text(ws: Worksheet, row: int, column: int, value: str | None) -> None:
-    """Text typed by people stays text: "=HYPERLINK(…)" must not become a formula in whoever opens the file."""
-    cell = ws.cell(row=row, column=column, value=value)
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        cell.data_type = "s"
-        cell.quotePrefix = True  # and Excel keeps it text when the user edits the cell
+    keep_text(ws.cell(row=row, column=column, value=value))
 
 
 def _number(value: Decimal | None) -> Decimal | None:
@@ -44,7 +36,7 @@ def workbook_title(sheet: ScoringSheet) -> str:
 def _style_row(ws: Worksheet, row: int, *, bold: bool = False, fill: PatternFill | None = None) -> None:
     for col in range(1, len(HEADERS) + 1):
         cell = ws.cell(row=row, column=col)
-        cell.border = _BORDER
+        cell.border = THIN_BORDER
         cell.font = Font(name=_FONT, size=11, bold=bold)
         cell.alignment = Alignment(vertical="center", wrap_text=True, horizontal="left" if col in (2, 5) else "center")
         if fill is not None:
@@ -72,7 +64,7 @@ def score_workbook(sheet: ScoringSheet) -> bytes:
 
     for col, text in enumerate(HEADERS, start=1):
         ws.cell(row=HEADER_ROW, column=col, value=text)
-    _style_row(ws, HEADER_ROW, bold=True, fill=_HEADER_FILL)
+    _style_row(ws, HEADER_ROW, bold=True, fill=HEADER_FILL)
 
     row = HEADER_ROW + 1
     for index, block in enumerate(sheet.systems):
@@ -95,7 +87,7 @@ def score_workbook(sheet: ScoringSheet) -> bytes:
     ws.cell(row=row, column=1, value="合计")
     ws.cell(row=row, column=3, value=_number(sheet.max_total))
     ws.cell(row=row, column=4, value=_number(sheet.total))
-    _style_row(ws, row, bold=True, fill=_HEADER_FILL)
+    _style_row(ws, row, bold=True, fill=HEADER_FILL)
 
     for letter, width in zip("ABCDE", (8, 36, 8, 8, 60), strict=True):
         ws.column_dimensions[letter].width = width
@@ -110,6 +102,4 @@ def score_workbook(sheet: ScoringSheet) -> bytes:
     ws.page_margins.left = ws.page_margins.right = 0.6
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
 
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)

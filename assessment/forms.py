@@ -6,7 +6,7 @@ from django.conf import settings
 from assessment import scoring
 from assessment.models import Indicator, Score
 from assessment.services import AssessmentError, check_evidence_file
-from changning_enforce.validators import add_to_text_fields
+from common.text import add_to_text_fields
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -16,8 +16,9 @@ from assessment import scoring
 from assessment.exports import CHINESE_NUMERALS, HEADER_ROW, HEADERS, SHEET_TITLE
 from assessment.models import Score, SelfAssessment
 from assessment.services.scores import ImportedRow, ScoreImportError
-from changning_enforce.uploads import WorkbookFileError, check_extents, check_xlsx_bytes, worksheet_extents
-from inspections.validators import invisible_characters
+from common.text import clipped, invisible_characters
+from common.uploads import WorkbookFileError, check_extents, check_xlsx_bytes, worksheet_extents
+from common.xlsx import cell_text
 
 JUSTIFICATION_LIMIT = Score._meta.get_field("justification").max_length
 # An exported 评分表 has a few dozen rows; a sheet far longer is not one (and could be Excel's 1,048,576).
@@ -28,19 +29,6 @@ MAX_CELLS = MAX_ROWS * MAX_COLUMNS // 4
 CORRUPT = (
     "“{sheet}”工作表内容已损坏，第{row}行附近无法读取；请在 Excel 中打开并另存为“Excel 工作簿（.xlsx）”后重新上传。"
 )
-
-
-def _shown(value: object) -> str:
-    text = str(value)
-    return text if len(text) <= 30 else text[:30] + "…"
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
 
 
 def read_score_workbook(
@@ -89,7 +77,7 @@ def _sheet_rows(data: bytes, *, max_bytes: int) -> list[tuple]:
     try:
         if SHEET_TITLE not in wb.sheetnames:
             raise ScoreImportError(
-                [f"工作簿中没有名为“{SHEET_TITLE}”的工作表（现有：{_shown('、'.join(wb.sheetnames))}）。"]
+                [f"工作簿中没有名为“{SHEET_TITLE}”的工作表（现有：{clipped('、'.join(wb.sheetnames))}）。"]
             )
         return _read_rows(wb[SHEET_TITLE])
     finally:
@@ -100,19 +88,19 @@ def _check_header(rows: list[tuple], assessment: SelfAssessment) -> None:
     """The header row is the export's, and row 2 names this assessment's organisation and year."""
     if len(rows) < HEADER_ROW:
         raise ScoreImportError([f"“{SHEET_TITLE}”工作表内容不完整，缺少表头。"])
-    header = tuple(_text(_value(rows[HEADER_ROW - 1], i)) for i in range(len(HEADERS)))
+    header = tuple(cell_text(_value(rows[HEADER_ROW - 1], i)) for i in range(len(HEADERS)))
     if header != HEADERS:
         raise ScoreImportError(
             [
                 f"第{HEADER_ROW}行表头应为“{'、'.join(HEADERS)}”，"
-                f"实际为“{'、'.join(_shown(h) if h else '（空）' for h in header)}”。"
+                f"实际为“{'、'.join(clipped(h) if h else '（空）' for h in header)}”。"
             ]
         )
-    org_name, year = _text(_value(rows[1], 1)), _text(_value(rows[1], 3))
+    org_name, year = cell_text(_value(rows[1], 1)), cell_text(_value(rows[1], 3))
     if org_name != assessment.organization.name or year != str(assessment.year):
         raise ScoreImportError(
             [
-                f"第2行显示该评分表属于“{_shown(org_name) or '（空）'}”{_shown(year) or '（空）'}年度，"
+                f"第2行显示该评分表属于“{clipped(org_name) or '（空）'}”{clipped(year) or '（空）'}年度，"
                 f"与当前自评（{assessment.organization.name}{assessment.year}年度）不符。"
             ]
         )
@@ -125,17 +113,17 @@ def _indicator_row(
     (blank, a system's heading row, the 合计 row)."""
     values = tuple(_value(cells, i) for i in range(len(HEADERS)))
     code, name, _max, raw_score, raw_text = values
-    code = _text(code)
+    code = cell_text(code)
     if (not code and all(v in (None, "") for v in values)) or code == "合计":
         return None
-    if code in CHINESE_NUMERALS and _text(name) in system_names:
+    if code in CHINESE_NUMERALS and cell_text(name) in system_names:
         return None
     if hidden := invisible_characters(code):
-        return f"第{number}行：指标编号“{_shown(code)}”含有不可见字符（{'、'.join(hidden)}），请删除后重新填写。"
+        return f"第{number}行：指标编号“{clipped(code)}”含有不可见字符（{'、'.join(hidden)}），请删除后重新填写。"
     if code not in maxima:
-        return f"第{number}行：指标编号“{_shown(code) or '（空）'}”不在本次自评所用的标准中。"
+        return f"第{number}行：指标编号“{clipped(code) or '（空）'}”不在本次自评所用的标准中。"
     formulas = [
-        f"“{HEADERS[i]}”单元格（{'ABCDE'[i]}{number}）是公式“{_shown(values[i])}”"
+        f"“{HEADERS[i]}”单元格（{'ABCDE'[i]}{number}）是公式“{clipped(values[i])}”"
         for i in (3, 4)
         if i < len(cells) and cells[i].data_type == "f"
     ]
@@ -146,8 +134,8 @@ def _indicator_row(
     except scoring.ScoreInputError as exc:
         return f"第{number}行（指标{code}）：{exc}"
     except ArithmeticError:  # parse_score cannot show "1e999999999" (decimal.Overflow)
-        return f"第{number}行（指标{code}）：得分“{_shown(raw_score)}”不是有效的分数。"
-    justification = _text(raw_text)
+        return f"第{number}行（指标{code}）：得分“{clipped(raw_score)}”不是有效的分数。"
+    justification = cell_text(raw_text)
     if len(justification) > JUSTIFICATION_LIMIT:
         return f"第{number}行（指标{code}）：自评说明有{len(justification)}字，超过{JUSTIFICATION_LIMIT}字上限。"
     if hidden := invisible_characters(justification):
@@ -169,7 +157,7 @@ def _duplicates(rows: list[ImportedRow]) -> list[str]:
 
 def _too_long(title: str, count: int | None = None) -> str:
     size = f"有{count}行，超过上限{MAX_ROWS}行" if count is not None else f"超过{MAX_ROWS}行"
-    return f"“{_shown(title)}”工作表{size}（本系统导出的评分表只有几十行），未导入；请删除多余的行后重新上传。"
+    return f"“{clipped(title)}”工作表{size}（本系统导出的评分表只有几十行），未导入；请删除多余的行后重新上传。"
 
 
 def _value(cells: tuple, index: int) -> object:

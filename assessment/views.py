@@ -16,7 +16,7 @@ from assessment.exports import score_workbook
 from assessment.forms import NewAssessmentForm, ReturnForm, ScoreForm, ScoreWorkbookForm
 from assessment.imports import read_score_workbook
 from assessment.models import Evidence, Indicator, SelfAssessment, WorkflowEvent
-from changning_enforce.http import XLSX_MIME, attachment_response
+from common.http import XLSX_MIME, attachment_response
 
 
 def _get_assessment(request: HttpRequest, pk: int) -> SelfAssessment:

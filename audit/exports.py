@@ -11,7 +11,7 @@ from openpyxl import Workbook
 
 from audit.models import AuditEvent
 from audit.selectors import changes_text, object_type_label
-from inspections.ledger.writer import FORMULA_TRIGGERS, cell_value
+from common.xlsx import cell_value, csv_cell, workbook_bytes
 
 HEADERS = (
     "时间",
@@ -26,8 +26,6 @@ HEADERS = (
     "说明",
 )
 WIDTHS = (20, 12, 22, 22, 16, 14, 10, 30, 80, 40)
-# CSV: also a leading tab or carriage return, which some spreadsheet programs strip before parsing a formula
-CSV_TRIGGERS = (*FORMULA_TRIGGERS, "\t", "\r")
 
 
 def _row(event: AuditEvent) -> list[str]:
@@ -56,13 +54,7 @@ def events_xlsx(events: Iterable[AuditEvent]) -> bytes:
     sheet.append(list(HEADERS))
     for event in events:
         sheet.append([cell_value(sheet, value) for value in _row(event)])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _csv_cell(value: str) -> str:
-    return "'" + value if value.startswith(CSV_TRIGGERS) else value
+    return workbook_bytes(workbook)
 
 
 def events_csv(events: Iterable[AuditEvent]) -> bytes:
@@ -70,6 +62,6 @@ def events_csv(events: Iterable[AuditEvent]) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow(HEADERS)
     for event in events:
-        writer.writerow([_csv_cell(value) for value in _row(event)])
+        writer.writerow([csv_cell(value) for value in _row(event)])
     # UTF-8 with a byte-order mark, so that Excel on Chinese Windows opens it as UTF-8
     return buffer.getvalue().encode("utf-8-sig")

@@ -5,7 +5,7 @@ from django import forms
 from accounts.models import Organization
 from audit.models import AuditEvent
 from audit.selectors import Filters, object_type_choices
-from changning_enforce.validators import PeriodDateField
+from common.periods import PeriodDateField
 
 
 def _date_input() -> forms.DateInput:

@@ -97,7 +97,7 @@ def field_label(object_type: str, name: str) -> str:
         return name
 
 
-def _shown(value: Any) -> str:
+def _change_text(value: Any) -> str:
     if value is None or value == "" or value == []:
         return "（空）"
     if isinstance(value, bool):
@@ -112,7 +112,7 @@ def change_lines(event: AuditEvent) -> list[tuple[str, str, str]]:
     lines = []
     for name, pair in (event.changes or {}).items():
         old, new = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
-        lines.append((field_label(event.object_type, name), _shown(old), _shown(new)))
+        lines.append((field_label(event.object_type, name), _change_text(old), _change_text(new)))
     return lines
 
 

@@ -15,7 +15,7 @@ from audit import exports, services
 from audit.forms import EventFilterForm
 from audit.models import VIEW_PERMISSION, AuditEvent, can_view_all_events
 from audit.selectors import change_lines, events_for, object_type_label
-from changning_enforce.http import XLSX_MIME, attachment_response
+from common.http import XLSX_MIME, attachment_response
 
 PAGE_SIZE = 50
 EXPORT_MAX_ROWS = 100_000

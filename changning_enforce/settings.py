@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # what every app shares (abstract models, xlsx and text rules, job plumbing); imports no other app
+    "common",
     "accounts",
     # the audit trail (docs/audit.md); before "assessment", whose post_migrate gives roles their permissions
     "audit",

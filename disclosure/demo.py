@@ -16,7 +16,7 @@ from accounts.models import Organization, User
 from disclosure import services
 from disclosure.models import BureauContact
 from inspections.forms import PenaltyCaseForm
-from inspections.models import PenaltyCase
+from inspections.models import PenaltyCase, PollutionSource
 from inspections.services import save_record
 
 CONTACTS = {
@@ -58,7 +58,7 @@ def seed_disclosure(*, scorer: User, leader: User, organizations: list[Organizat
             services.save_contact(contact=contact, user=None)
             done.append(f"公示联系方式：{org.short_name}")
     org = scorer.organization
-    source = org.pollution_sources.order_by("pk").first()
+    source = PollutionSource.objects.filter(organization=org).order_by("pk").first()
     if source is None:
         return done
     today = timezone.localdate()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from changning_enforce.validators import add_to_text_fields
+from common.text import add_to_text_fields
 
 
 class CorrectionForm(forms.Form):

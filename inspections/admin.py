@@ -14,6 +14,7 @@ from inspections.models import (
     Officer,
     PenaltyCase,
     PollutionSource,
+    ReviewItem,
     Training,
 )
 
@@ -75,6 +76,14 @@ class EquipmentRequirementAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """The equipment standard a measure counts the districts' equipment against."""
 
     list_display = ["category", "minimum", "per_officers", "basis"]
+
+
+@admin.register(ReviewItem)
+class ReviewItemAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """The 案卷评查 checklist; a failed substantive item fails the file."""
+
+    list_display = ["code", "title", "substantive", "active"]
+    list_filter = ["substantive", "active"]
 
 
 @admin.register(CaseMeasure)

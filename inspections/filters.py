@@ -11,7 +11,7 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 
 from accounts.models import Department, Organization, User
-from changning_enforce.validators import PeriodDateField, check_period
+from common.periods import PeriodDateField, check_period
 from inspections.models import Dispatch, Equipment, Inspection, Officer, PenaltyCase, PollutionSource, Training
 from inspections.procedure.models import CaseMeasure
 from inspections.roster.models import EXPIRY_WARNING_DAYS, DrillResult
@@ -218,6 +218,20 @@ class DrillResultFilter(RecordFilter):
         if data.get("q"):
             text = data["q"]
             qs = qs.filter(Q(event__icontains=text) | Q(officer__name__icontains=text) | Q(team__icontains=text))
+        return qs
+
+
+class CaseFileReviewFilter(RecordFilter):
+    passed = forms.ChoiceField(
+        label="评查结论", required=False, choices=[("", "全部"), ("yes", "合格"), ("no", "不合格")]
+    )
+    case = forms.CharField(label="案件编号", required=False, max_length=60)
+
+    def narrow(self, qs: QuerySet, data: dict[str, Any]) -> QuerySet:
+        if data.get("passed"):
+            qs = qs.filter(passed=data["passed"] == "yes")
+        if data.get("case"):
+            qs = qs.filter(case__case_number__icontains=data["case"].strip())
         return qs
 
 

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from accounts.models import Department, Organization, User
-from changning_enforce.validators import add_to_text_fields
+from common.text import add_to_text_fields
 from inspections.models import (
     Dispatch,
     Equipment,

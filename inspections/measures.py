@@ -18,7 +18,15 @@ from typing import Any
 from django.db.models import Count, Sum
 
 from accounts.models import Organization
-from inspections.models import Dispatch, Equipment, EquipmentRequirement, Officer, PenaltyCase, TrainingAttendance
+from inspections.models import (
+    CaseFileReview,
+    Dispatch,
+    Equipment,
+    EquipmentRequirement,
+    Officer,
+    PenaltyCase,
+    TrainingAttendance,
+)
 from inspections.procedure.periods import decided_late
 
 #: the demo standard's training threshold (hours a year per officer) when a rule item gives none
@@ -147,6 +155,12 @@ def equipment_categories_short(organization: Organization, year: int, params: Ma
     return [str(labels.get(c, c)) for c in count_short_categories(have, requirements, officers)]
 
 
+def failed_case_files(organization: Organization, year: int, params: Mapping[str, Any]) -> list[str]:
+    """Case files the year's reviews found failing (a substantive checklist item failed)."""
+    reviews = CaseFileReview.objects.filter(organization=organization, reviewed_on__range=_year(year), passed=False)
+    return list(reviews.order_by("reviewed_on", "pk").values_list("case__case_number", flat=True))
+
+
 def _officer_label(name: str, certificate_number: str) -> str:
     # names repeat within a bureau: the certificate number tells two officers apart
     return f"{name}（{certificate_number}）" if certificate_number else name
@@ -158,6 +172,7 @@ MEASURES: dict[str, tuple[str, Callable[[Organization, int, Mapping[str, Any]], 
     "officers_under_training_hours": ("年度培训学时不足的在岗执法人员", officers_under_training_hours),
     "officers_without_valid_certificate": ("年末无有效执法证的在岗执法人员", officers_without_valid_certificate),
     "equipment_categories_short": ("未达到装备配备标准的装备类别", equipment_categories_short),
+    "failed_case_files": ("案卷评查不合格的案卷", failed_case_files),
 }
 
 

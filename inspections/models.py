@@ -15,10 +15,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from accounts.models import Department, Organization
 from accounts.scoping import OrgScopedQuerySet
+from common.models import Record
 
 # These imports register the roster's and the procedure's models with this app; the names are re-exported.
 from inspections.procedure import periods
@@ -29,21 +29,19 @@ from inspections.procedure.models import (  # noqa: F401
     PenaltyProcedure,
 )
 from inspections.querysets import RecordQuerySet
+from inspections.review.models import CaseFileReview, ReviewItem, ReviewResult  # noqa: F401
 from inspections.roster.models import DrillResult, Officer, TrainingAttendance  # noqa: F401
 from inspections.validators import validate_credit_code
 
 ZERO = Decimal("0")
 
 
-class PollutionSource(models.Model):
+class PollutionSource(Record):
     class Category(models.TextChoices):
         KEY = "key", "重点"
         GENERAL = "general", "一般"
         SPECIAL = "special", "特殊"
 
-    organization = models.ForeignKey(
-        Organization, verbose_name="机构", on_delete=models.PROTECT, related_name="pollution_sources"
-    )
     name = models.CharField("单位名称", max_length=200)
     credit_code = models.CharField(
         "统一社会信用代码", max_length=18, validators=[validate_credit_code], help_text="18位，按GB 32100-2015校验"
@@ -51,9 +49,6 @@ class PollutionSource(models.Model):
     address = models.CharField("地址", max_length=200, blank=True)
     industry = models.CharField("行业", max_length=100, blank=True)
     category = models.CharField("监管类别", max_length=20, choices=Category.choices, default=Category.GENERAL)
-    version = models.PositiveIntegerField("版本", default=1, editable=False)  # optimistic lock, see services.records
-    # When the record was entered (typed in or imported), as opposed to the date it records.
-    created_at = models.DateTimeField("录入时间", default=timezone.now, editable=False)
 
     objects = OrgScopedQuerySet.as_manager()
 
@@ -69,7 +64,7 @@ class PollutionSource(models.Model):
         return self.name
 
 
-class Dispatch(models.Model):
+class Dispatch(Record):
     class TaskType(models.TextChoices):
         ROUTINE = "routine", "日常监管"
         SPECIAL = "special", "专项执法"
@@ -79,9 +74,6 @@ class Dispatch(models.Model):
 
     PERIOD_DATE = F("dispatched_on")
 
-    organization = models.ForeignKey(
-        Organization, verbose_name="机构", on_delete=models.PROTECT, related_name="dispatches"
-    )
     number = models.CharField("出动编号", max_length=40)
     dispatched_on = models.DateField("出动日期", db_index=True)
     officer_count = models.PositiveSmallIntegerField(
@@ -99,9 +91,6 @@ class Dispatch(models.Model):
         Department, verbose_name="部门", on_delete=models.SET_NULL, null=True, blank=True, related_name="dispatches"
     )
     note = models.TextField("备注", max_length=1000, blank=True)
-    version = models.PositiveIntegerField("版本", default=1, editable=False)  # optimistic lock, see services.records
-    # When the record was entered (typed in or imported), as opposed to the date it records.
-    created_at = models.DateTimeField("录入时间", default=timezone.now, editable=False)
 
     objects = RecordQuerySet.as_manager()
 
@@ -150,16 +139,13 @@ def split_names(text: str) -> list[str]:
     return [n for n in (part.strip() for part in text.split("、")) if n]
 
 
-class Inspection(models.Model):
+class Inspection(Record):
     class Result(models.TextChoices):
         CLEAR = "clear", "未发现问题"
         VIOLATION = "violation", "发现违法行为"
 
     PERIOD_DATE = F("inspected_on")
 
-    organization = models.ForeignKey(
-        Organization, verbose_name="机构", on_delete=models.PROTECT, related_name="inspections"
-    )
     dispatch = models.ForeignKey(
         Dispatch, verbose_name="执法出动", on_delete=models.PROTECT, related_name="inspections"
     )
@@ -169,9 +155,6 @@ class Inspection(models.Model):
     )
     result = models.CharField("检查结果", max_length=20, choices=Result.choices, default=Result.CLEAR)
     findings = models.TextField("问题描述", max_length=1000, blank=True)
-    version = models.PositiveIntegerField("版本", default=1, editable=False)  # optimistic lock, see services.records
-    # When the record was entered (typed in or imported), as opposed to the date it records.
-    created_at = models.DateTimeField("录入时间", default=timezone.now, editable=False)
 
     objects = RecordQuerySet.as_manager()
 
@@ -205,7 +188,7 @@ class PartyKind(models.TextChoices):
     NATURAL_PERSON = "natural_person", "自然人"
 
 
-class PenaltyCase(PenaltyProcedure):
+class PenaltyCase(Record, PenaltyProcedure):
     PartyKind = PartyKind
 
     class Outcome(models.TextChoices):
@@ -217,9 +200,6 @@ class PenaltyCase(PenaltyProcedure):
     # A case counts in the period of its decision; one not yet decided counts in that of its filing.
     PERIOD_DATE = Coalesce("decided_on", "filed_on")
 
-    organization = models.ForeignKey(
-        Organization, verbose_name="机构", on_delete=models.PROTECT, related_name="penalty_cases"
-    )
     case_number = models.CharField("案件编号", max_length=60)
     source = models.ForeignKey(PollutionSource, verbose_name="当事单位", on_delete=models.PROTECT, related_name="cases")
     violation_type = models.CharField("违法行为类型", max_length=100)
@@ -259,9 +239,6 @@ class PenaltyCase(PenaltyProcedure):
     penalty_content = models.CharField(
         "处罚内容", max_length=300, blank=True, help_text="如：罚款人民币五万元；留空则按处理结果和罚款金额写出"
     )
-    version = models.PositiveIntegerField("版本", default=1, editable=False)  # optimistic lock, see services.records
-    # When the record was entered (typed in or imported), as opposed to the date it records.
-    created_at = models.DateTimeField("录入时间", default=timezone.now, editable=False)
 
     objects = RecordQuerySet.as_manager()
 
@@ -315,7 +292,7 @@ class PenaltyCase(PenaltyProcedure):
         )
 
 
-class Equipment(models.Model):
+class Equipment(Record):
     class Category(models.TextChoices):
         DRONE = "drone", "无人机"
         THERMAL = "thermal", "红外热成像仪"
@@ -333,17 +310,11 @@ class Equipment(models.Model):
 
     PERIOD_DATE = F("purchased_on")
 
-    organization = models.ForeignKey(
-        Organization, verbose_name="机构", on_delete=models.PROTECT, related_name="equipment"
-    )
     asset_number = models.CharField("资产编号", max_length=60)
     name = models.CharField("装备名称", max_length=100)
     category = models.CharField("类别", max_length=20, choices=Category.choices)
     purchased_on = models.DateField("购置日期")
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.IN_USE)
-    version = models.PositiveIntegerField("版本", default=1, editable=False)  # optimistic lock, see services.records
-    # When the record was entered (typed in or imported), as opposed to the date it records.
-    created_at = models.DateTimeField("录入时间", default=timezone.now, editable=False)
 
     objects = RecordQuerySet.as_manager()
 
@@ -386,7 +357,7 @@ class EquipmentRequirement(models.Model):
         return f"{self.get_category_display()} ≥ {self.minimum}"
 
 
-class Training(models.Model):
+class Training(Record):
     class Category(models.TextChoices):
         LAW = "law", "法律法规"
         SKILLS = "skills", "业务技能"
@@ -396,9 +367,6 @@ class Training(models.Model):
 
     PERIOD_DATE = F("held_on")
 
-    organization = models.ForeignKey(
-        Organization, verbose_name="机构", on_delete=models.PROTECT, related_name="trainings"
-    )
     held_on = models.DateField("培训日期")
     topic = models.CharField("培训主题", max_length=200)
     category = models.CharField("培训类别", max_length=20, choices=Category.choices, default=Category.SKILLS)
@@ -407,9 +375,6 @@ class Training(models.Model):
     hours = models.DecimalField(
         "学时", max_digits=5, decimal_places=1, default=ZERO, validators=[MinValueValidator(ZERO)]
     )
-    version = models.PositiveIntegerField("版本", default=1, editable=False)  # optimistic lock, see services.records
-    # When the record was entered (typed in or imported), as opposed to the date it records.
-    created_at = models.DateTimeField("录入时间", default=timezone.now, editable=False)
 
     objects = RecordQuerySet.as_manager()
 

@@ -15,6 +15,7 @@ PREFIXES = {
     "officer": "officers",
     "measure": "measures",
     "drill": "drills",
+    "review": "reviews",
 }
 
 urlpatterns = [

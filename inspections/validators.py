@@ -7,9 +7,9 @@ with weights 3^(i) mod 31 from the 31-character alphabet below (no I, O, S, V, Z
 
 from __future__ import annotations
 
-import unicodedata
-
 from django.core.exceptions import ValidationError
+
+from common.text import clipped, invisible_characters
 
 CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -26,25 +26,15 @@ def normalize_credit_code(value: str) -> str:
     return "".join(value.split()).upper()
 
 
-def invisible_characters(text: str) -> list[str]:
-    """The control and format characters in ``text`` (zero-width, bidirectional overrides, …), as "U+200B"."""
-    return sorted({f"U+{ord(c):04X}" for c in text if unicodedata.category(c) in ("Cc", "Cf") and c not in "\t\n\r"})
-
-
-def _shown(code: str) -> str:
-    # A pasted paragraph must not become a paragraph-long message.
-    return code if len(code) <= 30 else code[:30] + "…"
-
-
 def credit_code_problem(code: str) -> str | None:
     """Why ``code`` (already normalised) is not a valid credit code, in Chinese; None when it is valid."""
     hidden = invisible_characters(code)
     if hidden:
         # Checked first: with an invisible character the code looks right and its length looks wrong.
         visible = "".join(c for c in code if f"U+{ord(c):04X}" not in hidden)
-        return f"统一社会信用代码“{_shown(visible)}”中含有不可见字符（{'、'.join(hidden)}），请删除后重新填写"
+        return f"统一社会信用代码“{clipped(visible)}”中含有不可见字符（{'、'.join(hidden)}），请删除后重新填写"
     if len(code) != CREDIT_CODE_LENGTH:
-        return f"统一社会信用代码应为18位，“{_shown(code)}”为{len(code)}位"
+        return f"统一社会信用代码应为18位，“{clipped(code)}”为{len(code)}位"
     bad = sorted({c for c in code if c not in CREDIT_CODE_ALPHABET})
     if bad:
         return f"统一社会信用代码“{code}”含有不允许的字符“{'、'.join(bad)}”（不使用I、O、S、V、Z）"

@@ -10,7 +10,8 @@ from datetime import date, datetime
 
 from openpyxl import Workbook, load_workbook
 
-from changning_enforce.uploads import WorkbookFileError, check_extents, check_xlsx_bytes, worksheet_extents
+from common.uploads import WorkbookFileError, check_extents, check_xlsx_bytes, worksheet_extents
+from common.xlsx import cell_text, workbook_bytes
 from inspections.models import PollutionSource
 from plans.models import SourceSupervision
 
@@ -58,17 +59,7 @@ def template() -> bytes:
     note = wb.create_sheet("填写说明")
     note.append(["监管类别填写“重点”“一般”或“特殊”；特殊监管对象须填写原因：" + "、".join(REASON_BY_LABEL) + "。"])
     note.append(["正面清单：起始日和截止日同时填写（如 2026-01-01），不在正面清单的留空。"])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+    return workbook_bytes(wb)
 
 
 def _date(value) -> date | None:
@@ -94,7 +85,7 @@ def parse(data: bytes, *, codes: set[str]) -> list[CategoryRow]:
         extents = worksheet_extents(data, max_columns=MAX_COLUMNS)
         if any(extent.rows > MAX_ROWS + 1 for extent in extents.values()):
             raise CategoryFileError([f"工作表超过{MAX_ROWS}行，请分批导入"])
-        # openpyxl fills every gap with empty cells: bounded before it reads (changning_enforce.uploads)
+        # openpyxl fills every gap with empty cells: bounded before it reads (common.uploads)
         check_extents(extents, max_rows=MAX_ROWS + 1, max_columns=MAX_COLUMNS, max_cells=(MAX_ROWS + 1) * len(HEADERS))
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except WorkbookFileError as exc:
@@ -106,7 +97,7 @@ def parse(data: bytes, *, codes: set[str]) -> list[CategoryRow]:
     if SHEET not in wb.sheetnames:
         raise CategoryFileError([f"工作簿中没有名为“{SHEET}”的工作表（请使用下载的模板）"])
     rows = wb[SHEET].iter_rows(values_only=True)
-    header = [_text(v) for v in next(rows, ())]
+    header = [cell_text(v) for v in next(rows, ())]
     if header[: len(HEADERS)] != HEADERS:
         raise CategoryFileError([f"第1行：表头应为“{'、'.join(HEADERS)}”（请使用下载的模板）"])
     problems: list[str] = []
@@ -114,9 +105,9 @@ def parse(data: bytes, *, codes: set[str]) -> list[CategoryRow]:
     seen: dict[str, int] = {}
     for number, raw in enumerate(rows, start=2):
         cells = (tuple(raw) + (None,) * 6)[:6]
-        if all(_text(v) == "" for v in cells):
+        if all(cell_text(v) == "" for v in cells):
             continue
-        code, _, category_text, reason_text = (_text(v) for v in cells[:4])
+        code, _, category_text, reason_text = (cell_text(v) for v in cells[:4])
 
         def bad(column: str, reason: str, number=number) -> None:
             problems.append(f"第{number}行“{column}”：{reason}")

@@ -10,9 +10,9 @@ import json
 from collections.abc import Mapping
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
 
-from changning_enforce.uploads import WorkbookFileError, check_extents, check_xlsx_bytes, worksheet_extents
+from common.uploads import WorkbookFileError, check_extents, check_xlsx_bytes, worksheet_extents
+from common.xlsx import text_cell, workbook_bytes
 from plans import draw as pure
 
 FORMAT = "sdraw-record-1"
@@ -20,7 +20,6 @@ MAX_RECORD_BYTES = 50 * 1024 * 1024
 # the widest sheet has six columns; rows as _rows() allows
 RECORD_MAX_COLUMNS = 26
 RECORD_MAX_ROWS = 1_000_001
-FORMULA_TRIGGERS = ("=", "+", "-", "@")
 
 META_SHEET, QUOTA_SHEET, SOURCE_SHEET, ITEM_SHEET = "抽查记录", "抽取数量", "候选名单", "抽查事项"
 OFFICER_SHEET, AVOID_SHEET, RESULT_SHEET = "执法人员", "回避", "抽查结果"
@@ -71,14 +70,6 @@ def to_json(record: Mapping) -> bytes:
     return json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True).encode()
 
 
-def _text(ws, value) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        cell = WriteOnlyCell(ws, value)
-        cell.data_type = "s"  # stays text, never a formula, in whoever opens the file
-        return cell
-    return value
-
-
 def to_xlsx(record: Mapping) -> bytes:
     """One sheet per part of the inputs and one for the result; every key written as text."""
     wb = Workbook(write_only=True)
@@ -88,7 +79,7 @@ def to_xlsx(record: Mapping) -> bytes:
         ws = wb.create_sheet(title)
         ws.append(header)
         for row in rows:
-            ws.append([_text(ws, v) for v in row])
+            ws.append([text_cell(ws, v) for v in row])
 
     meta = [(label, str(record.get(key, inputs.get(key, "")))) for key, label in META_FIELDS]
     meta[META_FIELDS.index(("algorithm", "算法版本"))] = ("算法版本", inputs["algorithm"])
@@ -124,9 +115,7 @@ def to_xlsx(record: Mapping) -> bytes:
             for n, t in enumerate(record["result"]["tasks"], start=1)
         ],
     )
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 # --- reading back ------------------------------------------------------------------------------------
@@ -157,7 +146,7 @@ def _rows(wb, title: str, width: int) -> list[list[str]]:
 def from_xlsx(data: bytes) -> dict:
     try:
         check_xlsx_bytes(data, name="抽查记录文件", max_bytes=MAX_RECORD_BYTES)
-        # openpyxl fills every gap with empty cells: bounded before it reads (changning_enforce.uploads)
+        # openpyxl fills every gap with empty cells: bounded before it reads (common.uploads)
         check_extents(
             worksheet_extents(data, max_columns=RECORD_MAX_COLUMNS),
             max_rows=RECORD_MAX_ROWS,

@@ -6,20 +6,16 @@ beginning with "=" never becomes a formula in whoever opens the file.
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from inspections.ledger.writer import FORMULA_TRIGGERS
+from common.xlsx import HEADER_FILL, THIN_BORDER, keep_text, workbook_bytes
 from review.selectors.comparison import CityComparison
 
-_THIN = Side(style="thin", color="000000")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 _HEAT_FILLS = {
     1: PatternFill("solid", fgColor="F8CBAD"),
     2: PatternFill("solid", fgColor="FFE699"),
@@ -32,11 +28,8 @@ _FONT = "仿宋"
 def _cell(ws: Worksheet, row: int, column: int, value, *, bold: bool = False, fill: PatternFill | None = None):
     if isinstance(value, Decimal):
         value = value.normalize()
-    cell = ws.cell(row=row, column=column, value=value)
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    cell.border = _BORDER
+    cell = keep_text(ws.cell(row=row, column=column, value=value))
+    cell.border = THIN_BORDER
     cell.font = Font(name=_FONT, size=11, bold=bold)
     cell.alignment = Alignment(vertical="center", horizontal="center", wrap_text=True)
     if fill is not None:
@@ -54,7 +47,7 @@ def _title(ws: Worksheet, text: str, width: int) -> None:
 
 def _header(ws: Worksheet, row: int, headers: list[str]) -> None:
     for column, text in enumerate(headers, start=1):
-        _cell(ws, row, column, text, bold=True, fill=_HEADER_FILL)
+        _cell(ws, row, column, text, bold=True, fill=HEADER_FILL)
     ws.freeze_panes = ws.cell(row=row + 1, column=3)
 
 
@@ -108,6 +101,4 @@ def comparison_workbook(result: CityComparison) -> bytes:
         heat.column_dimensions[get_column_letter(column)].width = 14
     heat.row_dimensions[2].height = 60
 
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from assessment import scoring
 from assessment.models import SelfAssessment
 from assessment.selectors import assessments_for
-from changning_enforce.http import XLSX_MIME, attachment_response
+from common.http import XLSX_MIME, attachment_response
 from review import exports, policies, selectors, services
 from review.selectors import comparison as compare
 from review.selectors import years as history

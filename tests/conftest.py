@@ -26,6 +26,11 @@ def _test_settings(settings, tmp_path):
     # Cached figures are keyed by data versions that start again at 0 in every test's database.
     cache.clear()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # each test its own cache (rate-limit counters): production's file cache would carry counts between tests
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)},
+        "public": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"{tmp_path}-public"},
+    }
     # The test client speaks plain HTTP; production redirects to HTTPS (tests/test_deploy.py checks that).
     settings.SECURE_SSL_REDIRECT = False
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -48,6 +48,7 @@ ADMIN_CHANGELISTS = {
     "accounts.lockoutwindow",
     "inspections.equipmentrequirement",
     "inspections.exemptionlistitem",
+    "inspections.reviewitem",
     "otp_totp.totpdevice",
     # the districts' 随机抽查事项清单 and the 回避 relations every draw honours (docs/plans.md)
     "plans.checkitem",
@@ -67,6 +68,7 @@ ADMIN_ADDS = {
     "plans.checkitem",
     "plans.officerrelation",
     "inspections.exemptionlistitem",
+    "inspections.reviewitem",
 }
 # what the admin offers nobody, not even a superuser: records made by the system, never typed in
 NOBODY_ADDS = {

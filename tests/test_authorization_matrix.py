@@ -63,6 +63,7 @@ from assessment.standard_files import read_standard_file
 from disclosure import services as disclosure_services
 from disclosure.models import PenaltyPublication, PenaltyWithdrawal
 from inspections.models import (
+    CaseFileReview,
     CaseMeasure,
     Dispatch,
     DrillResult,
@@ -354,7 +355,18 @@ TABLE.update(
 
 # The kinds of enforcement record: list (district chosen by ?org=), create, edit, delete, and a detail page
 # for some. Edit and delete look the record up through writable_by: the reviewer and the admin get 404.
-RECORD_KINDS = ("dispatch", "inspection", "case", "source", "equipment", "training", "officer", "measure", "drill")
+RECORD_KINDS = (
+    "dispatch",
+    "inspection",
+    "case",
+    "source",
+    "equipment",
+    "training",
+    "officer",
+    "measure",
+    "drill",
+    "review",
+)
 for _kind in RECORD_KINDS:
     _record = obj(lambda d, kind=_kind: d.records[kind])
     TABLE[f"inspections:{_kind}-list"] = Entry(read(admin=403), read(admin=403), target="org", query=by_org_code)
@@ -362,7 +374,7 @@ for _kind in RECORD_KINDS:
     TABLE[f"inspections:{_kind}-edit"] = Entry(write(reviewer=404), write(reviewer=404), args=_record)
     TABLE[f"inspections:{_kind}-delete"] = Entry(write(reviewer=404), write(reviewer=404), args=_record)
     TABLE[f"inspections:{_kind}-detail"] = Entry(read(admin=403), read(admin=403), args=_record)
-for _kind in ("inspection", "equipment", "training", "officer", "measure", "drill"):  # no detail page
+for _kind in ("inspection", "equipment", "training", "officer", "measure", "drill", "review"):  # no detail page
     del TABLE[f"inspections:{_kind}-detail"]
 
 
@@ -530,6 +542,7 @@ def build_district(org: Organization, scorer: User, leader: User, standard, tag:
         "equipment": make.equipment(DAY, asset_number=f"{prefix}-MX-ZC", name=f"{tag}无人机"),
         "training": make.training(DAY, topic=f"{tag}培训"),
         "officer": (officer := make.officer(f"{tag}执法员", certificate_number=f"{prefix}-MX-ZJ")),
+        "review": CaseFileReview.objects.create(organization=org, case=case, reviewed_on=DAY, reviewer=f"{tag}评查人"),
         "drill": DrillResult.objects.create(
             organization=org, held_on=DAY, event=f"{tag}练兵", level="district", officer=officer, placing=1
         ),

@@ -33,7 +33,7 @@ from assessment import services as assessment_services
 from assessment.models import Evidence, Indicator, Report, RuleCount, Score
 from assessment.reports import services as report_services
 from assessment.reports.pdf import build_report_pdf
-from changning_enforce.http import XLSX_MIME
+from common.http import XLSX_MIME
 from inspections.ledger.reader import read_ledger
 from inspections.models import Dispatch, Equipment, Inspection, LedgerImport, PenaltyCase, PollutionSource, Training
 from inspections.services import import_ledger

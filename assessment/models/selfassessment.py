@@ -7,6 +7,7 @@ from django.db import models
 from accounts.models import Organization
 from accounts.scoping import OrgScopedQuerySet
 from assessment.models.standard import Indicator, RuleItem, Standard
+from common.models import Versioned
 
 
 class SelfAssessment(models.Model):
@@ -76,7 +77,7 @@ class ScoreQuerySet(OrgScopedQuerySet):
     org_lookup = "assessment__organization"
 
 
-class Score(models.Model):
+class Score(Versioned):
     assessment = models.ForeignKey(SelfAssessment, verbose_name="自评", on_delete=models.CASCADE, related_name="scores")
     indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="scores")
     score = models.DecimalField("得分", max_digits=5, decimal_places=1, null=True, blank=True)
@@ -90,9 +91,6 @@ class Score(models.Model):
         related_name="+",
     )
     scored_at = models.DateTimeField("评分时间", null=True, blank=True)
-    # Optimistic lock: the scoring form carries the version it was loaded with; services.save_score refuses
-    # a save whose version is no longer the one in the database (docs/audit.md "不丢失修改").
-    version = models.PositiveIntegerField("版本", default=1, editable=False)
 
     objects = ScoreQuerySet.as_manager()
 

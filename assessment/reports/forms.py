@@ -3,7 +3,7 @@ from django import forms
 from assessment.models import Report, ReportSection
 from assessment.reports.fonts import refuse_undrawable_characters
 from assessment.reports.services.editing import REPORT_FIELDS
-from changning_enforce.validators import add_to_text_fields
+from common.text import add_to_text_fields
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

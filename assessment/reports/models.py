@@ -6,9 +6,10 @@ from django.db import models
 from accounts.models import Organization
 from accounts.scoping import OrgScopedQuerySet
 from assessment.models.selfassessment import SelfAssessment
+from common.models import Versioned
 
 
-class Report(models.Model):
+class Report(Versioned):
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"
         ISSUED = "issued", "已签发"
@@ -34,8 +35,6 @@ class Report(models.Model):
     printed_on = models.DateField("印发日期")
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
-    # Optimistic lock for the edit page (reports.services.update_report), as on Score.
-    version = models.PositiveIntegerField("版本", default=1, editable=False)
 
     objects = OrgScopedQuerySet.as_manager()
 

@@ -20,7 +20,7 @@ from assessment.reports.forms import ReportForm, SectionFormSet, VerifyForm
 from assessment.reports.verify import verify_pdf
 from assessment.services import AssessmentError
 from changning_enforce import ratelimit
-from changning_enforce.http import attachment_response
+from common.http import attachment_response
 
 PDF = "application/pdf"
 VERIFY_MAX_BYTES = 20 * 1024 * 1024

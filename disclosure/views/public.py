@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from changning_enforce.http import attachment_response
+from common.http import attachment_response
 from disclosure import exports, selectors
 from disclosure import random_checks as random_checks_selectors
 from disclosure.feeds import PenaltyFeed

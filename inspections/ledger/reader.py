@@ -18,18 +18,18 @@ from decimal import Decimal, InvalidOperation
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from changning_enforce.uploads import WorkbookFileError, check_extents, check_xlsx_bytes, row_tags, worksheet_extents
+from common.text import clipped, invisible_characters
+from common.uploads import WorkbookFileError, check_extents, check_xlsx_bytes, row_tags, worksheet_extents
+from common.xlsx import NO, YES, cell_text
 from inspections.ledger.case_rows import build_case, build_officer
 from inspections.ledger.layout import (
     CASES,
     DISPATCHES,
     EQUIPMENT,
     INSPECTIONS,
-    NO,
     OFFICERS,
     SHEETS,
     TRAININGS,
-    YES,
     Column,
     Kind,
     Sheet,
@@ -44,7 +44,7 @@ from inspections.ledger.rows import (
     TrainingRow,
 )
 from inspections.models import split_names
-from inspections.validators import credit_code_problem, invisible_characters, normalize_credit_code
+from inspections.validators import credit_code_problem, normalize_credit_code
 
 # Past this many problems the rest are counted, not listed: a wholly wrong 100,000-row file would
 # otherwise produce an error report larger than the file itself.
@@ -69,23 +69,6 @@ class CellError(ValueError):
     pass
 
 
-def _shown(value: object) -> str:
-    text = value.isoformat() if isinstance(value, date) else str(value)
-    return text if len(text) <= 30 else text[:30] + "…"
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, datetime):
-        value = value.date() if value.time() == datetime.min.time() else value
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value).strip()
-
-
 def _date(value: object) -> date | None:
     if isinstance(value, datetime):
         value = value.date()
@@ -95,38 +78,38 @@ def _date(value: object) -> date | None:
         try:
             parsed = date(*map(int, match.groups()))
         except ValueError:
-            raise CellError(f"“{_shown(value)}”不是有效日期（没有这一天）") from None
+            raise CellError(f"“{clipped(value)}”不是有效日期（没有这一天）") from None
     else:
-        raise CellError(f"“{_shown(value)}”不是日期，{DATE_HINT}")
+        raise CellError(f"“{clipped(value)}”不是日期，{DATE_HINT}")
     # The same range for Excel dates as for typed ones: 1900-01-01 is what an empty date cell shows as.
     if not DATE_MIN_YEAR <= parsed.year <= DATE_MAX_YEAR:
-        raise CellError(f"“{_shown(value)}”的年份不在{DATE_MIN_YEAR}—{DATE_MAX_YEAR}年之间")
+        raise CellError(f"“{clipped(value)}”的年份不在{DATE_MIN_YEAR}—{DATE_MAX_YEAR}年之间")
     return parsed
 
 
 def _decimal(value: object, *, places: int, maximum: Decimal, unit: str) -> Decimal:
     if isinstance(value, bool):
-        raise CellError(f"“{_shown(value)}”不是数字")
+        raise CellError(f"“{clipped(value)}”不是数字")
     text = repr(value) if isinstance(value, float) else str(value).strip().replace(",", "").replace("，", "")
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise CellError(f"“{_shown(value)}”不是数字，请只填写{unit}数") from None
+        raise CellError(f"“{clipped(value)}”不是数字，请只填写{unit}数") from None
     if not number.is_finite():
-        raise CellError(f"“{_shown(value)}”不是数字")
+        raise CellError(f"“{clipped(value)}”不是数字")
     if number < 0:
-        raise CellError(f"不能为负数（填写的是{_shown(value)}）")
+        raise CellError(f"不能为负数（填写的是{clipped(value)}）")
     # Checked before rounding: quantize() cannot hold "1e999999999" to two places and would raise.
     if number > maximum:
-        raise CellError(f"“{_shown(value)}”超过上限{maximum}")
+        raise CellError(f"“{clipped(value)}”超过上限{maximum}")
     if number != number.quantize(Decimal(1).scaleb(-places)):
-        raise CellError(f"“{_shown(value)}”最多保留{places}位小数")
+        raise CellError(f"“{clipped(value)}”最多保留{places}位小数")
     return number.quantize(Decimal(1).scaleb(-places))
 
 
 def _count(value: object, minimum: int, maximum: int) -> int:
     if isinstance(value, bool):
-        raise CellError(f"“{_shown(value)}”不是数字")
+        raise CellError(f"“{clipped(value)}”不是数字")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value).strip().replace(",", "").replace("，", "")
@@ -134,8 +117,8 @@ def _count(value: object, minimum: int, maximum: int) -> int:
         try:
             Decimal(text)
         except InvalidOperation:
-            raise CellError(f"“{_shown(value)}”不是数字，请填写整数") from None
-        raise CellError(f"“{_shown(value)}”应为整数")
+            raise CellError(f"“{clipped(value)}”不是数字，请填写整数") from None
+        raise CellError(f"“{clipped(value)}”应为整数")
     number = int(text)
     if number < 0:
         raise CellError(f"不能为负数（填写的是{number}）")
@@ -153,14 +136,14 @@ def parse_cell(column: Column, value: object) -> object:
     if isinstance(value, str) and (hidden := invisible_characters(value)):
         # Zero-width and direction-override characters make two different codes look the same, and
         # control characters cannot be written back to an .xlsx: both are refused, named by code point.
-        raise CellError(f"“{_shown(value)}”含有不可见字符（{'、'.join(hidden)}），请删除后重新填写")
+        raise CellError(f"“{clipped(value)}”含有不可见字符（{'、'.join(hidden)}），请删除后重新填写")
     if value is None:
         if column.required:
             raise CellError("不能为空")
         return {Kind.YES_NO: False, Kind.CHOICE: "", Kind.TEXT: ""}.get(column.kind)
     match column.kind:
         case Kind.TEXT:
-            text = _text(value)
+            text = cell_text(value)
             if column.max_length and len(text) > column.max_length:
                 raise CellError(f"内容有{len(text)}个字，超过{column.max_length}字上限")
             return text
@@ -173,20 +156,20 @@ def parse_cell(column: Column, value: object) -> object:
         case Kind.HOURS:
             return _decimal(value, places=1, maximum=HOURS_MAX, unit="学时")
         case Kind.CHOICE:
-            text = _text(value)
+            text = cell_text(value)
             for label, stored in column.choices:
                 if text == label:
                     return stored
-            raise CellError(f"“{_shown(text)}”不是可选的{column.header}，应为：{'、'.join(column.labels)}")
+            raise CellError(f"“{clipped(text)}”不是可选的{column.header}，应为：{'、'.join(column.labels)}")
         case Kind.YES_NO:
             if isinstance(value, bool):
                 return value
-            text = _text(value)
+            text = cell_text(value)
             if text in (YES, NO):
                 return text == YES
-            raise CellError(f"“{_shown(text)}”应填写“是”或“否”")
+            raise CellError(f"“{clipped(text)}”应填写“是”或“否”")
         case Kind.CREDIT_CODE:
-            code = normalize_credit_code(_text(value))
+            code = normalize_credit_code(cell_text(value))
             problem = credit_code_problem(code)
             if problem:
                 raise CellError(problem)
@@ -218,7 +201,7 @@ def check_ledger_file(data: bytes, *, max_bytes: int) -> None:
     """File-level checks, cheap enough to run in the request before the upload is queued.
 
     Empty, too large, not a zip, too many entries or too large unpacked, macro-enabled (.xlsm): see
-    ``changning_enforce.uploads.check_xlsx_bytes``; then the rows of each sheet, counted in its XML.
+    ``common.uploads.check_xlsx_bytes``; then the rows of each sheet, counted in its XML.
     """
     try:
         check_xlsx_bytes(data, max_bytes=max_bytes)
@@ -335,7 +318,7 @@ def read_ledger(
 def _header_map(sheet: Sheet, header_cells: Iterable, collector: _Collector) -> dict[str, int] | None:
     """Where each required header is; None (after reporting why) when a header is missing or doubled."""
     positions: dict[str, int] = {}
-    texts = [_text(c.value) for c in header_cells]
+    texts = [cell_text(c.value) for c in header_cells]
     ok = True
     for index, text in enumerate(texts):
         if text not in sheet.headers:
@@ -383,7 +366,7 @@ def _read_sheet(sheet: Sheet, rows: Iterable, ledger: Ledger, collector: _Collec
         collector.row_read()
         values: dict[str, object] = {}
         raw = [cells[positions[c.header]] if positions[c.header] < len(cells) else None for c in columns]
-        if all(cell is None or cell.value is None or _text(cell.value) == "" for cell in raw):
+        if all(cell is None or cell.value is None or cell_text(cell.value) == "" for cell in raw):
             continue
         read += 1
         if read > MAX_ROWS:  # rows that check_ledger_file() did not count (an unusual XML spelling)
@@ -399,7 +382,7 @@ def _read_sheet(sheet: Sheet, rows: Iterable, ledger: Ledger, collector: _Collec
                         sheet.title,
                         number,
                         column.header,
-                        f"单元格是公式“{_shown(cell.value)}”，请改为填写数值或文字（可“选择性粘贴—数值”）",
+                        f"单元格是公式“{clipped(cell.value)}”，请改为填写数值或文字（可“选择性粘贴—数值”）",
                         letter,
                     )
                 )
@@ -415,7 +398,7 @@ def _read_sheet(sheet: Sheet, rows: Iterable, ledger: Ledger, collector: _Collec
             continue
         key = tuple(values[h] for h in sheet.key)
         if key in seen:
-            what = "、".join(f"{h}“{_shown(values[h])}”" for h in sheet.key)
+            what = "、".join(f"{h}“{clipped(values[h])}”" for h in sheet.key)
             collector.add(
                 Problem(sheet.title, number, sheet.key[-1], f"{what}与第{seen[key]}行重复，同一文件中只能出现一次")
             )

@@ -5,36 +5,20 @@ Written in openpyxl's write-only mode so that a 100,000-row export streams in bo
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Mapping, Sequence
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from inspections.ledger.layout import NO, SHEETS, YES, Kind, Sheet
+from common.xlsx import HEADER_FILL, HEADER_FONT, NO, YES, cell_value, workbook_bytes
+from inspections.ledger.layout import SHEETS, Kind, Sheet
 from inspections.selectors import MonthStatistics, PeriodStatistics
 from inspections.wording import enforcement_paragraph
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@")
 STATISTICS_TITLE = "统计汇总"
-_HEADER_FONT = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
-
-
-def cell_value(ws: WriteOnlyWorksheet, value: object) -> object:
-    """A value Excel will show as written: text that starts like a formula stays text (CSV/formula injection)."""
-    if isinstance(value, bool):
-        return YES if value else NO
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        cell = WriteOnlyCell(ws, value)
-        cell.data_type = "s"  # openpyxl would otherwise store "=…" as a formula
-        cell.quotePrefix = True  # and Excel keeps it text when the user edits the cell
-        return cell
-    return value
 
 
 def _header(ws: WriteOnlyWorksheet, headers: Sequence[str], widths: Sequence[int]) -> None:
@@ -45,8 +29,8 @@ def _header(ws: WriteOnlyWorksheet, headers: Sequence[str], widths: Sequence[int
     cells = []
     for text in headers:
         cell = WriteOnlyCell(ws, text)
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
         cells.append(cell)
     ws.append(cells)
 
@@ -83,9 +67,7 @@ def ledger_workbook(
             ws.append([cell_value(ws, v) for v in row])
     if statistics is not None:
         _statistics_sheet(wb, *statistics)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)
 
 
 def _statistics_sheet(wb: Workbook, stats: PeriodStatistics, months: Sequence[MonthStatistics]) -> None:
@@ -93,7 +75,7 @@ def _statistics_sheet(wb: Workbook, stats: PeriodStatistics, months: Sequence[Mo
     for letter, width in zip("ABCDEFGHI", (22, 14, 14, 14, 14, 16, 14, 14, 14), strict=True):
         ws.column_dimensions[letter].width = width
     bold = [WriteOnlyCell(ws, f"统计期间：{stats.start.isoformat()} 至 {stats.end.isoformat()}")]
-    bold[0].font = _HEADER_FONT
+    bold[0].font = HEADER_FONT
     ws.append(bold)
     ws.append([enforcement_paragraph(stats)])
     ws.append([])
@@ -157,6 +139,4 @@ def error_report_workbook(problems: Iterable[Mapping[str, object]], *, unlisted:
         ws.append([cell_value(ws, v) for v in values])
     if unlisted:
         ws.append([None, None, None, None, f"另有{unlisted}处错误未列出：请先改正以上错误后重新上传。"])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)

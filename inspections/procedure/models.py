@@ -9,9 +9,8 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 
-from accounts.models import Organization
+from common.models import Record
 from inspections.procedure.periods import MAX_EXTENSION_DAYS
 from inspections.querysets import RecordQuerySet
 
@@ -149,7 +148,7 @@ PROCEDURE_CONSTRAINTS = [
 ]
 
 
-class CaseMeasure(models.Model):
+class CaseMeasure(Record):
     """A measure taken in a case besides its decision: 按日连续处罚 or 查封、扣押, with its dates."""
 
     class Kind(models.TextChoices):
@@ -158,9 +157,6 @@ class CaseMeasure(models.Model):
 
     PERIOD_DATE = F("started_on")
 
-    organization = models.ForeignKey(
-        Organization, verbose_name="机构", on_delete=models.PROTECT, related_name="case_measures"
-    )
     case = models.ForeignKey(
         "inspections.PenaltyCase", verbose_name="行政处罚案件", on_delete=models.CASCADE, related_name="measures"
     )
@@ -168,8 +164,6 @@ class CaseMeasure(models.Model):
     started_on = models.DateField("开始日期")
     ended_on = models.DateField("结束日期", null=True, blank=True, help_text="查封、扣押期限一般不超过30日，可延长一次")
     note = models.CharField("说明", max_length=300, blank=True)
-    version = models.PositiveIntegerField("版本", default=1, editable=False)  # optimistic lock, see services.records
-    created_at = models.DateTimeField("录入时间", default=timezone.now, editable=False)
 
     objects = RecordQuerySet.as_manager()
 

@@ -9,10 +9,10 @@ from typing import Self
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 
 from accounts.models import Department, Organization
 from accounts.scoping import OrgScopedQuerySet
+from common.models import Record
 from inspections.querysets import RecordQuerySet
 
 #: how far ahead an expiring certificate is shown (the leader's dashboard, the roster page)
@@ -38,7 +38,7 @@ class OfficerQuerySet(OrgScopedQuerySet):
         return self.certified_on(day).filter(certificate_valid_to__lte=day + timedelta(days=days))
 
 
-class Officer(models.Model):
+class Officer(Record):
     class Status(models.TextChoices):
         ON_DUTY = "on_duty", "在岗"
         ROTATED = "rotated", "轮岗"
@@ -47,9 +47,6 @@ class Officer(models.Model):
 
     SERVING = (Status.ON_DUTY, Status.ROTATED)
 
-    organization = models.ForeignKey(
-        Organization, verbose_name="机构", on_delete=models.PROTECT, related_name="officers"
-    )
     name = models.CharField("姓名", max_length=50)
     department = models.ForeignKey(
         Department, verbose_name="部门", on_delete=models.SET_NULL, null=True, blank=True, related_name="officers"
@@ -68,8 +65,6 @@ class Officer(models.Model):
         related_name="officer",
         help_text="可选：该执法人员在本系统的账号",
     )
-    version = models.PositiveIntegerField("版本", default=1, editable=False)  # optimistic lock, see services.records
-    created_at = models.DateTimeField("录入时间", default=timezone.now, editable=False)
 
     objects = OfficerQuerySet.as_manager()
 
@@ -153,7 +148,7 @@ class TrainingAttendance(models.Model):
         return f"{self.officer} {self.hours}学时"
 
 
-class DrillResult(models.Model):
+class DrillResult(Record):
     """A result of 执法大练兵: a 竞技比武 placing or an award, with its level, for an officer or a team."""
 
     class Level(models.TextChoices):
@@ -163,9 +158,6 @@ class DrillResult(models.Model):
 
     PERIOD_DATE = F("held_on")
 
-    organization = models.ForeignKey(
-        Organization, verbose_name="机构", on_delete=models.PROTECT, related_name="drill_results"
-    )
     held_on = models.DateField("日期")
     event = models.CharField("练兵活动", max_length=200, help_text="如：全市生态环境执法大练兵竞技比武")
     level = models.CharField("级别", max_length=20, choices=Level.choices)
@@ -175,8 +167,6 @@ class DrillResult(models.Model):
     team = models.CharField("团队", max_length=100, blank=True, help_text="团体成绩时填写")
     placing = models.PositiveSmallIntegerField("名次", null=True, blank=True)
     award = models.CharField("奖项", max_length=200, blank=True, help_text="如：优秀个人、先进集体")
-    version = models.PositiveIntegerField("版本", default=1, editable=False)  # optimistic lock, see services.records
-    created_at = models.DateTimeField("录入时间", default=timezone.now, editable=False)
 
     objects = RecordQuerySet.as_manager()
 

@@ -10,6 +10,7 @@ from django.db.models import Case, F, Prefetch, QuerySet, Value, When
 from accounts.models import Organization, User
 from accounts.scoping import can_view_all_organizations
 from inspections.models import (
+    CaseFileReview,
     CaseMeasure,
     Dispatch,
     DrillResult,
@@ -95,6 +96,11 @@ RECORD_SORTS: dict[type, dict[str, tuple[str | Case, ...]]] = {
         "started": ("started_on",),
         "ended": ("ended_on", "started_on"),
     },
+    CaseFileReview: {
+        "date": ("reviewed_on",),
+        "case": ("case__case_number", "reviewed_on"),
+        "passed": ("passed", "reviewed_on"),
+    },
     DrillResult: {
         "date": ("held_on",),
         "event": ("event", "held_on"),
@@ -120,6 +126,7 @@ DEFAULT_SORTS: dict[type, str] = {
     Officer: "name",
     CaseMeasure: "-started",
     DrillResult: "-date",
+    CaseFileReview: "-date",
 }
 # Blank ones go last whichever way the column is sorted (the databases disagree on where NULL sorts). Only
 # these: NULLS LAST on a column that cannot be NULL would keep PostgreSQL from reading an index backwards.
@@ -165,4 +172,6 @@ def record_list(model: type, user: User, organization: Organization, *, sort: st
         return qs.select_related("case")
     if model is DrillResult:
         return qs.select_related("officer")
+    if model is CaseFileReview:
+        return qs.select_related("case")
     return qs

@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest
 from accounts.models import Organization
 from inspections import filters, forms
 from inspections.models import (
+    CaseFileReview,
     CaseMeasure,
     Dispatch,
     DrillResult,
@@ -25,6 +26,7 @@ from inspections.models import (
     PollutionSource,
     Training,
 )
+from inspections.review.forms import CaseFileReviewForm
 from inspections.selectors import visible_organizations
 
 
@@ -65,6 +67,7 @@ KINDS: dict[str, RecordKind] = {
         RecordKind("officer", Officer, forms.OfficerForm, filters.OfficerFilter),
         RecordKind("measure", CaseMeasure, forms.CaseMeasureForm, filters.CaseMeasureFilter),
         RecordKind("drill", DrillResult, forms.DrillResultForm, filters.DrillResultFilter),
+        RecordKind("review", CaseFileReview, CaseFileReviewForm, filters.CaseFileReviewFilter),
     )
 }
 
@@ -75,6 +78,7 @@ TABS = [
     ("inspection-list", "污染源检查"),
     ("case-list", "行政处罚"),
     ("measure-list", "处罚措施"),
+    ("review-list", "案卷评查"),
     ("source-list", "污染源"),
     ("equipment-list", "执法装备"),
     ("training-list", "培训记录"),

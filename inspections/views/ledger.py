@@ -11,8 +11,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from changning_enforce.http import XLSX_MIME, attachment_response
-from changning_enforce.validators import PeriodDateField, check_period
+from common.http import XLSX_MIME, attachment_response
+from common.periods import PeriodDateField, check_period
 from inspections import policies, services
 from inspections.exports import export_filenames, ledger_export
 from inspections.forms import LedgerUploadForm

@@ -129,7 +129,7 @@ def _render_form(
     )
 
 
-def _shown(field: forms.Field, value) -> str:
+def _form_text(field: forms.Field, value) -> str:
     if isinstance(field, forms.ModelMultipleChoiceField):
         ids = [getattr(v, "pk", v) for v in value or []]
         return "、".join(str(o) for o in field.queryset.filter(pk__in=ids)) if ids else ""
@@ -145,7 +145,7 @@ def _shown(field: forms.Field, value) -> str:
 def _current_values(kind: RecordKind, record: Model) -> list[tuple[str, str]]:
     """The stored record as its form shows it: (label, value) for every visible field."""
     shown = kind.form(instance=record, organization=record.organization)
-    return [(str(bf.label), _shown(bf.field, bf.initial)) for bf in shown if not bf.is_hidden]
+    return [(str(bf.label), _form_text(bf.field, bf.initial)) for bf in shown if not bf.is_hidden]
 
 
 def _stale(request: HttpRequest, kind: RecordKind, form, exc: services.StaleRecord) -> HttpResponse:

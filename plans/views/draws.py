@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assessment.reports.pdf import ReportRenderError
-from changning_enforce.http import XLSX_MIME, attachment_response
+from common.http import XLSX_MIME, attachment_response
 from plans import policies, record, selectors, services
 from plans.forms import ReasonForm
 from plans.pdf import build_draw_pdf

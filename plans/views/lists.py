@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from changning_enforce.http import XLSX_MIME, attachment_response
+from common.http import XLSX_MIME, attachment_response
 from inspections.models import PollutionSource
 from plans import categories, policies, selectors, services
 from plans.forms import CategoryUploadForm

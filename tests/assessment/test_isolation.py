@@ -38,7 +38,7 @@ from assessment.models import (
 from assessment.reports import services as report_services
 from assessment.selectors import scoring_sheet
 from assessment.urls import urlpatterns
-from changning_enforce.http import XLSX_MIME
+from common.http import XLSX_MIME
 from tests.assessment.conftest import score_all
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -18,7 +18,7 @@ from openpyxl import Workbook, load_workbook
 
 from assessment import services
 from assessment.models import Indicator, Score, SelfAssessment
-from changning_enforce.http import XLSX_MIME
+from common.http import XLSX_MIME
 
 TITLE = "上海市长宁区生态环境局2024年度执法机构规范化建设自评评分表"
 HEADERS = ["编号", "指标", "满分", "得分", "自评说明"]

@@ -12,8 +12,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from changning_enforce.http import XLSX_MIME
-from changning_enforce.uploads import worksheet_extents
+from common.http import XLSX_MIME
+from common.uploads import worksheet_extents
 from inspections.models import LedgerImport
 from tests import crafted_workbooks as crafted
 from tests.assessment.test_workbook import assert_refused

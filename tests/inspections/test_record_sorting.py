@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from inspections.models import (
+    CaseFileReview,
     CaseMeasure,
     Dispatch,
     DrillResult,
@@ -31,6 +32,7 @@ LISTS = {
     Officer: "inspections:officer-list",
     CaseMeasure: "inspections:measure-list",
     DrillResult: "inspections:drill-list",
+    CaseFileReview: "inspections:review-list",
 }
 
 
@@ -175,7 +177,9 @@ def test_every_whitelisted_sort_works_and_has_a_header(as_alice, alice, make, mo
     DrillResult.objects.create(
         organization=alice.organization, held_on=day, event="大练兵", level="district", officer=officer, placing=2
     )
-    CaseMeasure.objects.create(organization=alice.organization, case=make.case(day), kind="seizure", started_on=day)
+    case = make.case(day)
+    CaseMeasure.objects.create(organization=alice.organization, case=case, kind="seizure", started_on=day)
+    CaseFileReview.objects.create(organization=alice.organization, case=case, reviewed_on=day, reviewer="周敏")
     page = as_alice.get(reverse(LISTS[model])).content.decode()
     offered = {key.removeprefix("-") for key in header_links(page)}
     assert offered == set(RECORD_SORTS[model]), "the page's sortable headers and the whitelist differ"

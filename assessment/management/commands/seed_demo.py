@@ -44,8 +44,11 @@ DEMO_USERS = [
 DEMO_TOTP_USERS = ("changning_leader", "xuhui_leader", "admin", "city_reviewer")
 
 
-# The demo's documented difference (docs/standard.md): 4.2's hours per officer are not in its records.
-DEMO_DIFFERENCE = "4.2培训学时按培训台账人工统计为4人不足40学时，系统中尚未录入逐人参训记录，按填写次数审定。"
+# The demo's documented differences (docs/standard.md): 4.2's hours per officer and 3.2's reviews are not in its records.
+DEMO_DIFFERENCE = (
+    "4.2培训学时按培训台账人工统计为4人不足40学时、3.2案卷评查按纸质评查表统计2件不合格，"
+    "系统中尚未录入逐人参训记录和评查记录，按填写次数审定。"
+)
 
 
 class Command(BaseCommand):
