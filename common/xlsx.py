@@ -11,7 +11,8 @@ from openpyxl.styles import Border, Font, PatternFill, Side
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 # Text starting with one of these is a formula to Excel ("=HYPERLINK(…)": CSV/formula injection).
-FORMULA_TRIGGERS = ("=", "+", "-", "@")
+# The full-width forms too: Excel and WPS in Chinese input mode read a leading ＝＋－＠ as the ASCII operator.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
 # CSV also: a leading tab or carriage return, which some spreadsheet programs strip before parsing a formula
 CSV_TRIGGERS = (*FORMULA_TRIGGERS, "\t", "\r")
 YES, NO = "是", "否"
