@@ -266,5 +266,5 @@ def test_scoring_page_query_count_does_not_grow_with_indicators(client, draft_20
     assert response.content.decode().count('class="card mb-2 indicator-row') == 57
     assert len(large.captured_queries) == len(small.captured_queries)
     # 15, plus the fixed queries of the standard's measures ("记录显示：N": the rule items, the typed counts, and
-    # 1 + 2 + 3 for late decisions, training hours and equipment)
-    assert len(large.captured_queries) <= 15 + 8
+    # 1 + 1 + 2 + 3 for late decisions, failed case files, training hours and equipment)
+    assert len(large.captured_queries) <= 15 + 9
