@@ -7,7 +7,7 @@ app_name = "disclosure"
 urlpatterns = [
     # the public site: stable addresses, no login
     path("", public.penalty_list, name="penalty-list"),
-    path("xzcf/<int:pk>/", public.penalty_detail, name="penalty-detail"),
+    path("xzcf/<id:pk>/", public.penalty_detail, name="penalty-detail"),
     path("xzcf.csv", public.penalty_csv, name="penalty-csv"),
     path("xzcf.json", public.penalty_json, name="penalty-json"),
     path("feed.atom", public.penalty_feed, name="feed"),
@@ -15,7 +15,7 @@ urlpatterns = [
     path("shuangsuiji/", public.random_checks, name="random-checks"),
     # the district's desk
     path("manage/", desk.desk, name="desk"),
-    path("manage/cases/<int:pk>/publish/", desk.publish, name="case-publish"),
-    path("manage/publications/<int:pk>/correct/", desk.correct, name="publication-correct"),
-    path("manage/publications/<int:pk>/withdraw/", desk.withdraw, name="publication-withdraw"),
+    path("manage/cases/<id:pk>/publish/", desk.publish, name="case-publish"),
+    path("manage/publications/<id:pk>/correct/", desk.correct, name="publication-correct"),
+    path("manage/publications/<id:pk>/withdraw/", desk.withdraw, name="publication-withdraw"),
 ]

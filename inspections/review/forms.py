@@ -8,7 +8,7 @@ from django import forms
 
 from inspections.forms import OrgRecordForm
 from inspections.models import PenaltyCase
-from inspections.review.models import CaseFileReview, ReviewItem, ReviewResult
+from inspections.review.models import CaseFileReview, ReviewItem
 
 RESULT_CHOICES = [("pass", "合格"), ("fail", "不合格")]
 
@@ -69,10 +69,11 @@ class CaseFileReviewForm(OrgRecordForm):
         # called inside services.save_record's transaction: the review and its results are written together
         verdicts = {item.pk: self.cleaned_data[f"item_{item.pk}"] == "pass" for item in self.items}
         self.instance.passed = all(verdicts[i.pk] for i in self.items if i.substantive)
+        from inspections.services.records import replace_review_results
+
         review = super().save(commit)
-        review.results.all().delete()
-        ReviewResult.objects.bulk_create(
-            ReviewResult(review=review, item=item, passed=verdicts[item.pk], note=self.cleaned_data[f"note_{item.pk}"])
-            for item in self.items
+        replace_review_results(
+            review=review,
+            results=[(item, verdicts[item.pk], self.cleaned_data[f"note_{item.pk}"]) for item in self.items],
         )
         return review

@@ -105,3 +105,14 @@ def replace_training_attendance(*, training: models.Model, organization, entries
         TrainingAttendance(organization=organization, training=training, officer_id=pk, hours=hours)
         for pk, hours in entries
     )
+
+
+def replace_review_results(*, review: models.Model, results: list[tuple[object, bool, str]]) -> None:
+    """A case-file review's checklist results (item, passed, note), replaced whole; inside ``save_record``'s
+    transaction, whose audit event records the review."""
+    from inspections.review.models import ReviewResult
+
+    review.results.all().delete()
+    ReviewResult.objects.bulk_create(
+        ReviewResult(review=review, item=item, passed=passed, note=note) for item, passed, note in results
+    )

@@ -31,6 +31,7 @@ from assessment.models import (
     ReportJob,
     ReportSection,
     RuleCount,
+    RuleItem,
     Score,
     SelfAssessment,
     WorkflowEvent,
@@ -83,6 +84,15 @@ ROUTES: dict[str, Route] = {
     "report-job-pdf": Route(lambda o: [o.job.pk]),
     "report-version-pdf": Route(lambda o: [o.report.pk, o.issued.version]),
     "report-correct": Route(lambda o: [o.report.pk], post_only=True),
+    "measure-records": Route(
+        lambda o: [
+            o.assessment.pk,
+            RuleItem.objects.filter(indicator__system__standard_id=o.assessment.standard_id)
+            .exclude(measure="")
+            .values_list("pk", flat=True)
+            .first(),
+        ]
+    ),
 }
 
 # URLs that name no organisation's data, and where their isolation is checked instead.
