@@ -47,7 +47,9 @@ in_app "timeout 300 make run HOST=127.0.0.1:$port" >"$root/root/make-run.log" 2>
 ok=""
 for _ in $(seq 1 60); do
   sleep 5
-  if curl -fs "http://127.0.0.1:$port/accounts/login/" | grep -q "执法规范化自评系统"; then ok=1; break; fi
+  # the page into a variable, not a pipe into `grep -q`: under pipefail grep's early exit would fail curl (SIGPIPE)
+  page="$(curl -fs "http://127.0.0.1:$port/accounts/login/" || true)"
+  if [[ "$page" == *"执法规范化自评系统"* ]]; then ok=1; break; fi
 done
 pkill -f "runserver 127.0.0.1:$port" || true
 pkill -f "/root/app/.venv/bin/python manage.py db_worker" || true
